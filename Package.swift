@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "schema-registry",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Avro", targets: ["Avro"]),
+        .library(name: "SchemaRegistrySerde", targets: ["SchemaRegistrySerde"]),
+        .executable(name: "schema-registry", targets: ["schema-registry"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // MD5 / SHA-256 of canonical forms (schema identity, GUIDs).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Layer 1: C bindings. Headers only; the shims hold one-line wrappers and no logic.
+        .systemLibrary(name: "CAvro", pkgConfig: "avro-c", providers: [.apt(["libavro-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // Layer 2: the Avro schema model, canonical form and compatibility rules. Pure Swift.
+        .target(name: "Avro", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+
+        // Layer 3: binary encoding and decoding of values over libavro, and reader-schema projection.
+        .target(name: "AvroCodec", dependencies: ["Avro", "CAvro"]),
+
+        // Layer 4: the registry's rules over a storage protocol, and its SQLite implementation.
+        .target(name: "RegistryCore", dependencies: ["Avro", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "RegistrySQLite", dependencies: ["RegistryCore", "CSQLite", .product(name: "Logging", package: "swift-log")]),
+
+        // Layer 5: faces. The HTTP server, the REST client and serializer, the command line.
+        .target(name: "RegistryServer", dependencies: [
+            "RegistryCore", "Avro", "CMicroHTTPD", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "SchemaRegistryClient", dependencies: ["Avro"]),
+        .target(name: "SchemaRegistrySerde", dependencies: ["SchemaRegistryClient", "AvroCodec", "Avro"]),
+        .target(name: "SchemaRegistryCLI", dependencies: [
+            "Avro", "AvroCodec", "RegistryCore", "RegistrySQLite", "RegistryServer", "SchemaRegistryClient",
+            "SchemaRegistrySerde",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "schema-registry", dependencies: ["SchemaRegistryCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        // Benchmarks: run through scripts/bench-*.sh in release mode; never timed inside tests.
+        .executableTarget(name: "compat-benchmark", dependencies: ["Avro"], path: "Sources/Benchmarks/compat-benchmark"),
+        .executableTarget(name: "serde-benchmark", dependencies: ["SchemaRegistrySerde", "AvroCodec", "Avro", "CAvro"], path: "Sources/Benchmarks/serde-benchmark"),
+
+        .testTarget(name: "AvroTests", dependencies: ["Avro"]),
+        .testTarget(name: "CompatibilityTests", dependencies: ["Avro"]),
+        .testTarget(name: "AvroCodecTests", dependencies: ["AvroCodec", "Avro"]),
+        .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", "RegistrySQLite", "Avro"]),
+        .testTarget(name: "RegistryServerTests", dependencies: ["Avro"]),
+        .testTarget(name: "SerdeTests", dependencies: ["SchemaRegistrySerde", "SchemaRegistryClient", "AvroCodec", "Avro"]),
+        .testTarget(name: "CLITests", dependencies: ["Avro"]),
+    ]
+)

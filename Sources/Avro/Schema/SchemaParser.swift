@@ -1,0 +1,429 @@
+/// Turns schema JSON into `AvroType`s, validating as the reference Java parser does with
+/// strict names and default validation switched on (what Confluent applies to new schemas).
+struct SchemaParser {
+    var names: [String: AvroType]
+    var definedNames: [String] = []
+    let options: ParseOptions
+    /// JSON pointer segments of the node being parsed; joined only when an error is thrown.
+    private var path: [String] = []
+
+    init(names: [String: AvroType], options: ParseOptions) {
+        self.names = names
+        self.options = options
+    }
+
+    private static let recordKeys: Set<String> = ["type", "name", "namespace", "doc", "fields", "aliases"]
+    private static let enumKeys: Set<String> = ["type", "name", "namespace", "doc", "symbols", "aliases", "default"]
+    private static let fixedKeys: Set<String> = ["type", "name", "namespace", "doc", "size", "aliases"]
+    private static let fieldKeys: Set<String> = ["name", "type", "default", "doc", "aliases", "order"]
+
+    var pointer: String { path.isEmpty ? "/" : "/" + path.map(Self.escapePointer).joined(separator: "/") }
+
+    static func escapePointer(_ segment: String) -> String {
+        segment.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+
+    func fail(_ message: String) -> AvroSchemaError {
+        AvroSchemaError(path: pointer, message: "at \(pointer): \(message)")
+    }
+
+    /// An error located at a child of the current node.
+    func fail(at segment: String, _ message: String) -> AvroSchemaError {
+        let at = pointer == "/" ? "/" + Self.escapePointer(segment) : pointer + "/" + Self.escapePointer(segment)
+        return AvroSchemaError(path: at, message: "at \(at): \(message)")
+    }
+
+    private mutating func descend<T>(_ segment: String, _ body: (inout SchemaParser) throws(AvroSchemaError) -> T) throws(AvroSchemaError) -> T {
+        path.append(segment)
+        defer { path.removeLast() }
+        return try body(&self)
+    }
+
+    // MARK: - Types
+
+    mutating func parse(_ json: JSONValue, namespace: String?) throws(AvroSchemaError) -> AvroType {
+        switch json {
+        case .string(let name):
+            return try typeNamed(name, namespace: namespace)
+        case .array(let branches):
+            return try union(branches, namespace: namespace)
+        case .object(let object):
+            return try complex(object, namespace: namespace)
+        default:
+            throw fail("a schema must be a string, an object or an array, not \(json.kindName)")
+        }
+    }
+
+    private mutating func typeNamed(_ name: String, namespace: String?) throws(AvroSchemaError) -> AvroType {
+        if let primitive = Primitive(rawValue: name) { return .primitive(primitive, .none) }
+        if let fullName = lookUp(name, namespace: namespace) { return .reference(fullName) }
+        throw fail("undefined name '\(name)'")
+    }
+
+    /// Resolves a type name as Java's `Names.get` does: qualified by the current namespace first, then as given.
+    func lookUp(_ name: String, namespace: String?) -> String? {
+        if !name.contains("."), let namespace {
+            let qualified = "\(namespace).\(name)"
+            if names[qualified] != nil { return qualified }
+        }
+        return names[name] != nil ? name : nil
+    }
+
+    private mutating func union(_ branches: [JSONValue], namespace: String?) throws(AvroSchemaError) -> AvroType {
+        var types: [AvroType] = []
+        var seen: Set<String> = []
+        for (index, branch) in branches.enumerated() {
+            let type = try descend(String(index)) { (p: inout SchemaParser) throws(AvroSchemaError) in
+                try p.parse(branch, namespace: namespace)
+            }
+            if case .union = type {
+                throw fail("a union may not directly contain another union (branch \(index))")
+            }
+            let key = type.typeName
+            guard seen.insert(key).inserted else {
+                throw fail("union has more than one branch of type '\(key)'")
+            }
+            types.append(type)
+        }
+        return .union(types)
+    }
+
+    private mutating func complex(_ object: JSONObject, namespace: String?) throws(AvroSchemaError) -> AvroType {
+        guard let typeValue = object["type"] else { throw fail("missing 'type'") }
+        guard case .string(let type) = typeValue else {
+            throw fail(at: "type", "'type' must be a string naming a type, not \(typeValue.kindName)")
+        }
+        switch type {
+        case "record", "error":
+            return try record(object, namespace: namespace, isError: type == "error")
+        case "enum":
+            return try enumeration(object, namespace: namespace)
+        case "fixed":
+            return try fixed(object, namespace: namespace)
+        case "array":
+            guard let items = object["items"] else { throw fail("array schema is missing 'items'") }
+            let itemType = try descend("items") { (p: inout SchemaParser) throws(AvroSchemaError) in
+                try p.parse(items, namespace: namespace)
+            }
+            return .array(items: itemType, Annotations(properties: Self.properties(of: object, excluding: ["type", "items"])))
+        case "map":
+            guard let values = object["values"] else { throw fail("map schema is missing 'values'") }
+            let valueType = try descend("values") { (p: inout SchemaParser) throws(AvroSchemaError) in
+                try p.parse(values, namespace: namespace)
+            }
+            return .map(values: valueType, Annotations(properties: Self.properties(of: object, excluding: ["type", "values"])))
+        default:
+            if let primitive = Primitive(rawValue: type) {
+                let properties = Self.properties(of: object, excluding: ["type"])
+                return .primitive(primitive, Annotations(properties: properties, logicalType: Self.logicalType(of: primitive, properties)))
+            }
+            // `{"type": "com.acme.Name"}` is a use of a named type defined earlier.
+            if let fullName = lookUp(type, namespace: namespace) { return .reference(fullName) }
+            throw fail(at: "type", "undefined name '\(type)'")
+        }
+    }
+
+    static func properties(of object: JSONObject, excluding reserved: Set<String>) -> JSONObject {
+        JSONObject(uniqueMembers: object.members.filter { !reserved.contains($0.key) })
+    }
+
+    // MARK: - Named types
+
+    private mutating func namedAttributes(_ object: JSONObject, enclosing namespace: String?, reserved: Set<String>) throws(AvroSchemaError) -> NamedAttributes {
+        guard case .string(let rawName)? = object["name"] else {
+            throw fail(object["name"] == nil ? "named type is missing 'name'" : "'name' must be a string")
+        }
+        let name: AvroName
+        if rawName.contains(".") {
+            name = AvroName(fullName: rawName)
+        } else if let explicit = object["namespace"] {
+            // A non-string namespace is ignored, as the reference parser does.
+            name = AvroName(name: rawName, namespace: explicit.stringValue ?? namespace)
+        } else {
+            name = AvroName(name: rawName, namespace: namespace)
+        }
+        if options.validateNames {
+            try descend("name") { (p: inout SchemaParser) throws(AvroSchemaError) in
+                try p.validateName(name.name, what: "name")
+            }
+            if let space = name.namespace {
+                try descend(object["namespace"] != nil && !rawName.contains(".") ? "namespace" : "name") { (p: inout SchemaParser) throws(AvroSchemaError) in
+                    for component in space.split(separator: ".", omittingEmptySubsequences: false) {
+                        try p.validateName(String(component), what: "namespace '\(space)'")
+                    }
+                }
+            }
+        }
+        if name.namespace == nil, Primitive(rawValue: name.name) != nil {
+            throw fail("a named type may not be called '\(name.name)', which is a primitive type")
+        }
+        guard names[name.fullName] == nil else {
+            throw fail("name '\(name.fullName)' is already defined")
+        }
+        let aliases = try descend("aliases") { (p: inout SchemaParser) throws(AvroSchemaError) in
+            try p.aliases(object["aliases"]).map { alias in
+                alias.contains(".") ? alias : AvroName(name: alias, namespace: name.namespace).fullName
+            }
+        }
+        return NamedAttributes(
+            name: name, aliases: aliases, doc: object["doc"]?.stringValue,
+            properties: Self.properties(of: object, excluding: reserved))
+    }
+
+    private mutating func aliases(_ value: JSONValue?) throws(AvroSchemaError) -> [String] {
+        guard let value else { return [] }
+        guard case .array(let elements) = value else { throw fail("'aliases' must be an array of strings") }
+        var result: [String] = []
+        for element in elements {
+            guard case .string(let alias) = element else { throw fail("'aliases' must be an array of strings") }
+            result.append(alias)
+        }
+        return result
+    }
+
+    func validateName(_ name: String, what: String) throws(AvroSchemaError) {
+        guard Self.isValidName(name) else {
+            throw fail("invalid \(what) '\(name)': must start with [A-Za-z_] and contain only [A-Za-z0-9_]")
+        }
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        guard let first = name.utf8.first else { return false }
+        func isLetter(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95 }
+        guard isLetter(first) else { return false }
+        return name.utf8.allSatisfy { isLetter($0) || ($0 >= 48 && $0 <= 57) }
+    }
+
+    private mutating func define(_ type: AvroType, _ fullName: String) {
+        names[fullName] = type
+        if !definedNames.contains(fullName) { definedNames.append(fullName) }
+    }
+
+    private mutating func record(_ object: JSONObject, namespace: String?, isError: Bool) throws(AvroSchemaError) -> AvroType {
+        let named = try namedAttributes(object, enclosing: namespace, reserved: Self.recordKeys)
+        let fullName = named.name.fullName
+        // Defined before its fields are parsed so that fields may refer to the record itself.
+        define(.record(RecordType(named: named, fields: [], isError: isError)), fullName)
+        guard case .array(let fieldValues)? = object["fields"] else {
+            throw fail("record '\(fullName)' must have a 'fields' array")
+        }
+        var fields: [Field] = []
+        var seen: Set<String> = []
+        try descend("fields") { (p: inout SchemaParser) throws(AvroSchemaError) in
+            for (index, value) in fieldValues.enumerated() {
+                let field = try p.descend(String(index)) { (p: inout SchemaParser) throws(AvroSchemaError) in
+                    try p.field(value, namespace: named.name.namespace)
+                }
+                guard seen.insert(field.name).inserted else {
+                    throw p.fail("record '\(fullName)' has more than one field named '\(field.name)'")
+                }
+                fields.append(field)
+            }
+        }
+        let record = AvroType.record(RecordType(named: named, fields: fields, isError: isError))
+        define(record, fullName)
+        if options.validateDefaults {
+            try descend("fields") { (p: inout SchemaParser) throws(AvroSchemaError) in
+                for (index, field) in fields.enumerated() {
+                    guard let value = field.defaultValue else { continue }
+                    try p.descend(String(index)) { (p: inout SchemaParser) throws(AvroSchemaError) in
+                        if let problem = p.defaultProblem(value, for: field.type) {
+                            throw AvroSchemaError(
+                                path: p.pointer, message: "field '\(field.name)' at \(p.pointer): default \(value) \(problem)")
+                        }
+                    }
+                }
+            }
+        }
+        return record
+    }
+
+    private mutating func field(_ value: JSONValue, namespace: String?) throws(AvroSchemaError) -> Field {
+        guard case .object(let object) = value else { throw fail("a field must be an object") }
+        guard case .string(let name)? = object["name"] else { throw fail("field is missing a string 'name'") }
+        if options.validateNames {
+            try descend("name") { (p: inout SchemaParser) throws(AvroSchemaError) in
+                try p.validateName(name, what: "field name")
+            }
+        }
+        guard let typeValue = object["type"] else { throw fail("field '\(name)' is missing 'type'") }
+        let type = try descend("type") { (p: inout SchemaParser) throws(AvroSchemaError) in
+            try p.parse(typeValue, namespace: namespace)
+        }
+        var order: Field.Order?
+        if let orderValue = object["order"] {
+            guard let text = orderValue.stringValue, let parsed = Field.Order(rawValue: text.lowercased()) else {
+                throw fail(at: "order", "field '\(name)': order must be ascending, descending or ignore, not \(orderValue)")
+            }
+            order = parsed
+        }
+        let aliases = try descend("aliases") { (p: inout SchemaParser) throws(AvroSchemaError) in
+            try p.aliases(object["aliases"])
+        }
+        return Field(
+            name: name, type: type, defaultValue: object["default"], doc: object["doc"]?.stringValue, aliases: aliases,
+            order: order, properties: Self.properties(of: object, excluding: Self.fieldKeys))
+    }
+
+    private mutating func enumeration(_ object: JSONObject, namespace: String?) throws(AvroSchemaError) -> AvroType {
+        let named = try namedAttributes(object, enclosing: namespace, reserved: Self.enumKeys)
+        guard case .array(let symbolValues)? = object["symbols"] else {
+            throw fail("enum '\(named.name)' must have a 'symbols' array")
+        }
+        var symbols: [String] = []
+        var seen: Set<String> = []
+        try descend("symbols") { (p: inout SchemaParser) throws(AvroSchemaError) in
+            for (index, value) in symbolValues.enumerated() {
+                try p.descend(String(index)) { (p: inout SchemaParser) throws(AvroSchemaError) in
+                    guard case .string(let symbol) = value else { throw p.fail("enum symbols must be strings") }
+                    if p.options.validateNames { try p.validateName(symbol, what: "enum symbol") }
+                    guard seen.insert(symbol).inserted else {
+                        throw p.fail("enum '\(named.name)' has the symbol '\(symbol)' more than once")
+                    }
+                    symbols.append(symbol)
+                }
+            }
+        }
+        var defaultSymbol: String?
+        if let value = object["default"] {
+            guard let symbol = value.stringValue, seen.contains(symbol) else {
+                throw fail(at: "default", "enum '\(named.name)': default \(value) is not one of its symbols")
+            }
+            defaultSymbol = symbol
+        }
+        let type = AvroType.enumeration(EnumType(named: named, symbols: symbols, defaultSymbol: defaultSymbol))
+        define(type, named.name.fullName)
+        return type
+    }
+
+    private mutating func fixed(_ object: JSONObject, namespace: String?) throws(AvroSchemaError) -> AvroType {
+        let named = try namedAttributes(object, enclosing: namespace, reserved: Self.fixedKeys)
+        guard let sizeValue = object["size"], let size = sizeValue.numberValue?.int32Value, size >= 0 else {
+            throw fail("fixed '\(named.name)' must have a non-negative integer 'size'")
+        }
+        let logical = Self.fixedLogicalType(size: Int(size), named.properties)
+        let type = AvroType.fixed(FixedType(named: named, size: Int(size), logicalType: logical))
+        define(type, named.name.fullName)
+        return type
+    }
+
+    // MARK: - Logical types
+
+    /// The logical type the attributes name, or nil when it is unknown or invalid for
+    /// the underlying type (the specification says such a schema falls back to that type).
+    static func logicalType(of primitive: Primitive, _ properties: JSONObject) -> LogicalType? {
+        guard let name = properties["logicalType"]?.stringValue else { return nil }
+        switch (name, primitive) {
+        case ("decimal", .bytes): return decimal(properties, maxPrecision: Int.max)
+        case ("uuid", .string): return .uuid
+        case ("date", .int): return .date
+        case ("time-millis", .int): return .timeMillis
+        case ("time-micros", .long): return .timeMicros
+        case ("timestamp-millis", .long): return .timestampMillis
+        case ("timestamp-micros", .long): return .timestampMicros
+        case ("timestamp-nanos", .long): return .timestampNanos
+        case ("local-timestamp-millis", .long): return .localTimestampMillis
+        case ("local-timestamp-micros", .long): return .localTimestampMicros
+        case ("local-timestamp-nanos", .long): return .localTimestampNanos
+        default: return nil
+        }
+    }
+
+    static func fixedLogicalType(size: Int, _ properties: JSONObject) -> LogicalType? {
+        guard let name = properties["logicalType"]?.stringValue else { return nil }
+        switch name {
+        case "decimal": return decimal(properties, maxPrecision: maxDecimalPrecision(fixedSize: size))
+        case "duration": return size == 12 ? .duration : nil
+        case "uuid": return size == 16 ? .uuid : nil
+        default: return nil
+        }
+    }
+
+    private static func decimal(_ properties: JSONObject, maxPrecision: Int) -> LogicalType? {
+        guard let precision = properties["precision"]?.numberValue?.int32Value, precision > 0,
+            Int(precision) <= maxPrecision
+        else { return nil }
+        var scale: Int32 = 0
+        if let value = properties["scale"] {
+            guard let s = value.numberValue?.int32Value else { return nil }
+            scale = s
+        }
+        guard scale >= 0, scale <= precision else { return nil }
+        return .decimal(precision: Int(precision), scale: Int(scale))
+    }
+
+    /// The most decimal digits a two's-complement number of `fixedSize` bytes can hold.
+    static func maxDecimalPrecision(fixedSize: Int) -> Int {
+        guard fixedSize > 0 else { return 0 }
+        // floor(log10(2^(8n-1) - 1)), computed without overflow for any size.
+        return Int((Double(8 * fixedSize - 1) * 0.30102999566398120).rounded(.down))
+    }
+
+    // MARK: - Defaults
+
+    /// Why `value` is not a valid default for `type`, or nil when it is.
+    /// Unions accept a value matching any branch, as the reference implementation does.
+    func defaultProblem(_ value: JSONValue, for type: AvroType) -> String? {
+        switch type {
+        case .reference(let name):
+            guard let definition = names[name] else { return "refers to an undefined type" }
+            return defaultProblem(value, for: definition)
+        case .union(let branches):
+            if branches.contains(where: { defaultProblem(value, for: $0) == nil }) { return nil }
+            return "does not match any branch of the union [\(branches.map(\.typeName).joined(separator: ", "))]"
+        case .primitive(let primitive, _):
+            switch primitive {
+            case .null: return value.isNull ? nil : "is not null"
+            case .boolean: return value.boolValue != nil ? nil : "is not a boolean"
+            case .int: return value.numberValue?.int32Value != nil ? nil : "is not an int"
+            case .long: return value.numberValue?.int64Value != nil ? nil : "is not a long"
+            case .float: return Self.isFloatingDefault(value) ? nil : "is not a float"
+            case .double: return Self.isFloatingDefault(value) ? nil : "is not a double"
+            case .string: return value.stringValue != nil ? nil : "is not a string"
+            case .bytes: return Self.isByteString(value) ? nil : "is not a string of code points 0-255 (bytes)"
+            }
+        case .fixed(let fixed):
+            return Self.isByteString(value) ? nil : "is not a string of code points 0-255 (fixed '\(fixed.name)')"
+        case .enumeration(let e):
+            guard let symbol = value.stringValue else { return "is not a string (enum '\(e.name)')" }
+            return e.symbols.contains(symbol) ? nil : "is not a symbol of enum '\(e.name)'"
+        case .array(let items, _):
+            guard case .array(let elements) = value else { return "is not an array" }
+            for element in elements {
+                if let problem = defaultProblem(element, for: items) { return "has an element \(element) that \(problem)" }
+            }
+            return nil
+        case .map(let values, _):
+            guard case .object(let object) = value else { return "is not an object (map)" }
+            for member in object {
+                if let problem = defaultProblem(member.value, for: values) {
+                    return "has a value at key '\(member.key)' that \(problem)"
+                }
+            }
+            return nil
+        case .record(let record):
+            guard case .object(let object) = value else { return "is not an object (record '\(record.name)')" }
+            for field in record.fields {
+                guard let fieldValue = object[field.name] ?? field.defaultValue else {
+                    return "has no value for field '\(field.name)' of record '\(record.name)'"
+                }
+                if let problem = defaultProblem(fieldValue, for: field.type) {
+                    return "has a value for field '\(field.name)' that \(problem)"
+                }
+            }
+            return nil
+        }
+    }
+
+    /// A number, or one of the strings Java's Jackson writes for non-finite doubles.
+    static func isFloatingDefault(_ value: JSONValue) -> Bool {
+        if value.numberValue != nil { return true }
+        guard let s = value.stringValue else { return false }
+        return s == "NaN" || s == "Infinity" || s == "-Infinity"
+    }
+
+    static func isByteString(_ value: JSONValue) -> Bool {
+        guard let s = value.stringValue else { return false }
+        return s.unicodeScalars.allSatisfy { $0.value <= 0xFF }
+    }
+}

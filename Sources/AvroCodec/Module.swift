@@ -1,0 +1,1 @@
+// The AvroCodec module; see Package.swift for its place in the layers.

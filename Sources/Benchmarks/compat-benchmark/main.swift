@@ -1,0 +1,1 @@
+print("compat-benchmark: not written yet")

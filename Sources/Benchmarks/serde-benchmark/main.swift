@@ -1,0 +1,1 @@
+print("serde-benchmark: not written yet")

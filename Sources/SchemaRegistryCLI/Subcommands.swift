@@ -1,0 +1,6 @@
+import ArgumentParser
+
+/// Every subcommand of `schema-registry`, in the order `--help` lists them.
+public enum SchemaRegistryCLI {
+    public static let subcommands: [any ParsableCommand.Type] = []
+}

@@ -1,0 +1,1 @@
+// The SchemaRegistrySerde module; see Package.swift for its place in the layers.

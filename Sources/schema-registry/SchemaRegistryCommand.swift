@@ -1,0 +1,12 @@
+import ArgumentParser
+import SchemaRegistryCLI
+
+/// The `schema-registry` command: a Confluent-compatible schema registry and its tools.
+@main
+struct SchemaRegistryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema-registry",
+        abstract: "A Confluent-compatible Avro schema registry, with compatibility and serialization tools.",
+        subcommands: SchemaRegistryCLI.subcommands
+    )
+}
