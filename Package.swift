@@ -49,12 +49,15 @@ let package = Package(
         .executableTarget(name: "compat-benchmark", dependencies: ["Avro"], path: "Sources/Benchmarks/compat-benchmark"),
         .executableTarget(name: "serde-benchmark", dependencies: ["SchemaRegistrySerde", "AvroCodec", "Avro", "CAvro"], path: "Sources/Benchmarks/serde-benchmark"),
 
+        // Shared by the test targets: runs the built binary, starts a real server on a free port.
+        .target(name: "TestSupport", path: "Sources/TestSupport"),
+
         .testTarget(name: "AvroTests", dependencies: ["Avro"]),
-        .testTarget(name: "CompatibilityTests", dependencies: ["Avro"]),
+        .testTarget(name: "CompatibilityTests", dependencies: ["TestSupport", "Avro"]),
         .testTarget(name: "AvroCodecTests", dependencies: ["AvroCodec", "Avro"]),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", "RegistrySQLite", "Avro"]),
-        .testTarget(name: "RegistryServerTests", dependencies: ["Avro"]),
-        .testTarget(name: "SerdeTests", dependencies: ["SchemaRegistrySerde", "SchemaRegistryClient", "AvroCodec", "Avro"]),
-        .testTarget(name: "CLITests", dependencies: ["Avro"]),
+        .testTarget(name: "RegistryServerTests", dependencies: ["TestSupport", "Avro"]),
+        .testTarget(name: "SerdeTests", dependencies: ["TestSupport", "SchemaRegistrySerde", "SchemaRegistryClient", "AvroCodec", "Avro"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Avro"]),
     ]
 )

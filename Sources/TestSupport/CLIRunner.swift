@@ -1,22 +1,22 @@
 import Foundation
 
 /// The result of running the built `schema-registry` binary.
-struct CLIResult {
-    let status: Int32
-    let stdout: String
-    let stderr: String
+public struct CLIResult {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
 }
 
 /// The `schema-registry` executable next to the test bundle in the build folder.
-let schemaRegistryBinary: URL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+public let schemaRegistryBinary: URL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     .deletingLastPathComponent().appendingPathComponent("schema-registry")
 
 /// The repository root, for example schemas under `schemas/`.
-let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+public let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
 /// Runs the CLI with `arguments`, feeding `stdin`, and waits for it (at most `timeout` seconds).
-func runCLI(_ arguments: [String], stdin: String = "", timeout: TimeInterval = 60) throws -> CLIResult {
+public func runCLI(_ arguments: [String], stdin: String = "", timeout: TimeInterval = 60) throws -> CLIResult {
     let process = Process()
     process.executableURL = schemaRegistryBinary
     process.arguments = arguments
