@@ -28,8 +28,16 @@ let package = Package(
         .target(name: "AvroCodec", dependencies: ["Avro", "CAvro"]),
 
         // Layer 4: the registry's rules over a storage protocol, and its SQLite implementation.
-        .target(name: "RegistryCore", dependencies: ["Avro", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "RegistryCore", dependencies: [
+            "Avro", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "RegistrySQLite", dependencies: ["RegistryCore", "CSQLite", .product(name: "Logging", package: "swift-log")]),
+
+        // Authentication and per-subject ACLs from a Karapace-format auth file (used by the server face).
+        .target(name: "RegistryAuth", dependencies: [
+            "Avro", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         // Layer 5: faces. The HTTP server, the REST client and serializer, the command line.
         .target(name: "RegistryServer", dependencies: [
@@ -39,7 +47,7 @@ let package = Package(
         .target(name: "SchemaRegistrySerde", dependencies: ["SchemaRegistryClient", "AvroCodec", "Avro"]),
         .target(name: "SchemaRegistryCLI", dependencies: [
             "Avro", "AvroCodec", "RegistryCore", "RegistrySQLite", "RegistryServer", "SchemaRegistryClient",
-            "SchemaRegistrySerde",
+            "SchemaRegistrySerde", "RegistryAuth",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -58,6 +66,7 @@ let package = Package(
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", "RegistrySQLite", "Avro"]),
         .testTarget(name: "RegistryServerTests", dependencies: ["TestSupport", "Avro"]),
         .testTarget(name: "SerdeTests", dependencies: ["TestSupport", "SchemaRegistrySerde", "SchemaRegistryClient", "AvroCodec", "Avro"]),
+        .testTarget(name: "RegistryAuthTests", dependencies: ["RegistryAuth", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Avro"]),
     ]
 )

@@ -2,5 +2,5 @@ import ArgumentParser
 
 /// Every subcommand of `schema-registry`, in the order `--help` lists them.
 public enum SchemaRegistryCLI {
-    public static let subcommands: [any ParsableCommand.Type] = []
+    public static let subcommands: [any ParsableCommand.Type] = [CompatCommand.self, ServeCommand.self, EncodeCommand.self, DecodeCommand.self, PasswdCommand.self]
 }

@@ -9,27 +9,31 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// A strict RFC 8259 parser for untrusted input.
 ///
 /// It rejects invalid UTF-8, lone surrogates, trailing content and nesting deeper than
-/// `maxDepth`; the depth cap is what keeps a hostile 10,000-level document from
-/// overflowing the stack of the thread that parses it.
+/// `maxDepth`. Containers are tracked on an explicit stack rather than by recursion, so
+/// parsing uses the same small amount of thread stack however deep the document is; the
+/// depth cap bounds what later recursive work over the value (writing, comparing,
+/// interpreting it as a schema) may need.
 public struct JSONParser {
     public static let defaultMaxDepth = 256
 
-    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+    /// - Parameter allowComments: accept `/* … */` and `// …` comments where whitespace may be,
+    ///   as Jackson does with `ALLOW_COMMENTS` (which the reference Avro parser enables).
+    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth, allowComments: Bool = false) throws(JSONParseError) -> JSONValue {
         var text = text
         let result = text.withUTF8 { buffer in
             Result { () throws(JSONParseError) -> JSONValue in
-                var parser = Reader(bytes: buffer, maxDepth: maxDepth)
+                var parser = Reader(bytes: buffer, maxDepth: maxDepth, allowComments: allowComments)
                 return try parser.document()
             }
         }
         return try result.get()
     }
 
-    public static func parse(bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+    public static func parse(bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth, allowComments: Bool = false) throws(JSONParseError) -> JSONValue {
         let contiguous = Array(bytes)
         let result = contiguous.withUnsafeBufferPointer { buffer in
             Result { () throws(JSONParseError) -> JSONValue in
-                var parser = Reader(bytes: buffer, maxDepth: maxDepth)
+                var parser = Reader(bytes: buffer, maxDepth: maxDepth, allowComments: allowComments)
                 return try parser.document()
             }
         }
@@ -37,14 +41,36 @@ public struct JSONParser {
     }
 
     private struct Reader {
+        /// An array or object whose elements are still being read.
+        struct OpenContainer {
+            var isObject: Bool
+            var elements: [JSONValue] = []
+            var members: [JSONObject.Member] = []
+            var indexByKey: [String: Int] = [:]
+            /// The key whose value is being read (objects only).
+            var key = ""
+
+            /// A repeated key keeps its first position and takes the last value, as Jackson does.
+            mutating func addMember(_ value: JSONValue) {
+                if let existing = indexByKey[key] {
+                    members[existing].value = value
+                } else {
+                    indexByKey[key] = members.count
+                    members.append(JSONObject.Member(key: key, value: value))
+                }
+            }
+        }
+
         let bytes: UnsafeBufferPointer<UInt8>
         let maxDepth: Int
+        let allowComments: Bool
         var position = 0
-        var depth = 0
+        var open: [OpenContainer] = []
 
-        init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+        init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, allowComments: Bool) {
             self.bytes = bytes
             self.maxDepth = maxDepth
+            self.allowComments = allowComments
         }
 
         func fail(_ message: String) -> JSONParseError { JSONParseError(message: message, offset: position) }
@@ -61,23 +87,126 @@ public struct JSONParser {
             while position < bytes.count {
                 switch bytes[position] {
                 case 0x20, 0x0A, 0x0D, 0x09: position += 1
+                case UInt8(ascii: "/") where allowComments:
+                    guard skipComment() else { return }
                 default: return
                 }
             }
         }
 
+        /// Skips one comment starting at `position`; false (and nothing skipped) when there is none
+        /// or it is unterminated, which then fails as an unexpected '/'.
+        mutating func skipComment() -> Bool {
+            guard position + 1 < bytes.count else { return false }
+            switch bytes[position + 1] {
+            case UInt8(ascii: "/"):
+                position += 2
+                while position < bytes.count, bytes[position] != 0x0A { position += 1 }
+                return true
+            case UInt8(ascii: "*"):
+                var end = position + 2
+                while end + 1 < bytes.count {
+                    if bytes[end] == UInt8(ascii: "*"), bytes[end + 1] == UInt8(ascii: "/") {
+                        position = end + 2
+                        return true
+                    }
+                    end += 1
+                }
+                return false
+            default:
+                return false
+            }
+        }
+
+        /// Reads one value, containers included, without recursion.
         mutating func value() throws(JSONParseError) -> JSONValue {
+            while true {
+                skipWhitespace()
+                guard var completed = try scalarOrOpen() else { continue }
+                // Hand the finished value to the containers it closes, innermost first.
+                while !open.isEmpty {
+                    let top = open.count - 1
+                    if open[top].isObject {
+                        open[top].addMember(completed)
+                    } else {
+                        open[top].elements.append(completed)
+                    }
+                    skipWhitespace()
+                    guard let closed = try continueOrClose(top) else { break }
+                    completed = closed
+                }
+                if open.isEmpty { return completed }
+            }
+        }
+
+        /// A scalar, an empty container, or nil after opening a container whose first element comes next.
+        mutating func scalarOrOpen() throws(JSONParseError) -> JSONValue? {
             guard position < bytes.count else { throw fail("unexpected end of input") }
             switch bytes[position] {
-            case UInt8(ascii: "{"): return try object()
-            case UInt8(ascii: "["): return try array()
+            case UInt8(ascii: "{"):
+                try enter()
+                position += 1
+                skipWhitespace()
+                if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+                    position += 1
+                    return .object(JSONObject(uniqueMembers: []))
+                }
+                let key = try objectKey()
+                open.append(OpenContainer(isObject: true, key: key))
+                return nil
+            case UInt8(ascii: "["):
+                try enter()
+                position += 1
+                skipWhitespace()
+                if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+                    position += 1
+                    return .array([])
+                }
+                open.append(OpenContainer(isObject: false))
+                return nil
             case UInt8(ascii: "\""): return .string(try string())
             case UInt8(ascii: "t"): try literal("true"); return .bool(true)
             case UInt8(ascii: "f"): try literal("false"); return .bool(false)
             case UInt8(ascii: "n"): try literal("null"); return .null
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
-            default: throw fail("unexpected character '\(Character(Unicode.Scalar(bytes[position])))'")
+            case let byte where byte < 0x80: throw fail("unexpected character '\(Character(Unicode.Scalar(byte)))'")
+            case let byte: throw fail("unexpected byte 0x\(String(byte, radix: 16, uppercase: true))")
             }
+        }
+
+        /// After an element of the container at `index`: nil when another element follows,
+        /// or the finished container when it closes here.
+        mutating func continueOrClose(_ index: Int) throws(JSONParseError) -> JSONValue? {
+            let isObject = open[index].isObject
+            guard position < bytes.count else {
+                throw fail(isObject ? "unexpected end of input in an object" : "unexpected end of input in an array")
+            }
+            let byte = bytes[position]
+            if byte == UInt8(ascii: ",") {
+                position += 1
+                if isObject { open[index].key = try objectKey() }
+                return nil
+            }
+            if isObject, byte == UInt8(ascii: "}") {
+                position += 1
+                return .object(JSONObject(uniqueMembers: open.removeLast().members))
+            }
+            if !isObject, byte == UInt8(ascii: "]") {
+                position += 1
+                return .array(open.removeLast().elements)
+            }
+            throw fail(isObject ? "expected ',' or '}'" : "expected ',' or ']'")
+        }
+
+        /// Reads `"key":` and the whitespace around it.
+        mutating func objectKey() throws(JSONParseError) -> String {
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+            let key = try string()
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            position += 1
+            return key
         }
 
         mutating func literal(_ word: StaticString) throws(JSONParseError) {
@@ -89,70 +218,8 @@ public struct JSONParser {
             position += count
         }
 
-        mutating func enter() throws(JSONParseError) {
-            depth += 1
-            if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
-        }
-
-        mutating func object() throws(JSONParseError) -> JSONValue {
-            try enter()
-            position += 1
-            var members: [JSONObject.Member] = []
-            var indexByKey: [String: Int] = [:]
-            skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-                position += 1
-                depth -= 1
-                return .object(JSONObject(uniqueMembers: members))
-            }
-            while true {
-                skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-                    throw fail("expected a string key")
-                }
-                let key = try string()
-                skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                position += 1
-                skipWhitespace()
-                let member = try value()
-                if let existing = indexByKey[key] {
-                    members[existing].value = member
-                } else {
-                    indexByKey[key] = members.count
-                    members.append(.init(key: key, value: member))
-                }
-                skipWhitespace()
-                guard position < bytes.count else { throw fail("unexpected end of input in an object") }
-                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                if bytes[position] == UInt8(ascii: "}") { position += 1; break }
-                throw fail("expected ',' or '}'")
-            }
-            depth -= 1
-            return .object(JSONObject(uniqueMembers: members))
-        }
-
-        mutating func array() throws(JSONParseError) -> JSONValue {
-            try enter()
-            position += 1
-            var elements: [JSONValue] = []
-            skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-                position += 1
-                depth -= 1
-                return .array(elements)
-            }
-            while true {
-                skipWhitespace()
-                elements.append(try value())
-                skipWhitespace()
-                guard position < bytes.count else { throw fail("unexpected end of input in an array") }
-                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                if bytes[position] == UInt8(ascii: "]") { position += 1; break }
-                throw fail("expected ',' or ']'")
-            }
-            depth -= 1
-            return .array(elements)
+        func enter() throws(JSONParseError) {
+            if open.count >= maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
         }
 
         mutating func number() throws(JSONParseError) -> JSONNumber {

@@ -6,6 +6,13 @@ struct SchemaParser {
     let options: ParseOptions
     /// JSON pointer segments of the node being parsed; joined only when an error is thrown.
     private var path: [String] = []
+    /// Schema nodes currently being parsed; bounds recursion for JSON values built in code,
+    /// which never went through `JSONParser`'s depth check.
+    private var depth = 0
+    /// Records whose fields are still being parsed. Java validates a field default before the
+    /// enclosing records have their fields, so a default that needs those fields is invalid
+    /// there; rejecting it here too also keeps a self-referencing default from recursing forever.
+    private var recordsInProgress: Set<String> = []
 
     init(names: [String: AvroType], options: ParseOptions) {
         self.names = names
@@ -40,18 +47,34 @@ struct SchemaParser {
     }
 
     // MARK: - Types
+    //
+    // The functions on the recursive path (parse, complex, union, array, map, record, fields, field) keep
+    // their frames small: each does one thing and leaves messages and checks to leaf functions. In a debug
+    // build every local of every branch gets its own stack slot, and the frames of one nesting level add
+    // up to what a deep schema needs; `UntrustedInputTests` measures that the worst case fits.
 
     mutating func parse(_ json: JSONValue, namespace: String?) throws(AvroSchemaError) -> AvroType {
         switch json {
-        case .string(let name):
-            return try typeNamed(name, namespace: namespace)
-        case .array(let branches):
-            return try union(branches, namespace: namespace)
-        case .object(let object):
-            return try complex(object, namespace: namespace)
-        default:
-            throw fail("a schema must be a string, an object or an array, not \(json.kindName)")
+        case .string(let name): try typeNamed(name, namespace: namespace)
+        case .array(let branches): try union(branches, namespace: namespace)
+        case .object(let object): try complex(object, namespace: namespace)
+        default: throw notASchema(json)
         }
+    }
+
+    /// Counted like JSON nesting, so that any text `JSONParser` accepts is within the limit.
+    /// Unions and complex types call this first, and `leaveNode()` when done (not on errors, which end the parse).
+    private mutating func enterNode() throws(AvroSchemaError) {
+        depth += 1
+        guard depth <= options.maxNestingDepth else {
+            throw fail("schema is nested deeper than \(options.maxNestingDepth) levels")
+        }
+    }
+
+    private mutating func leaveNode() { depth -= 1 }
+
+    private func notASchema(_ json: JSONValue) -> AvroSchemaError {
+        fail("a schema must be a string, an object or an array, not \(json.kindName)")
     }
 
     private mutating func typeNamed(_ name: String, namespace: String?) throws(AvroSchemaError) -> AvroType {
@@ -70,61 +93,95 @@ struct SchemaParser {
     }
 
     private mutating func union(_ branches: [JSONValue], namespace: String?) throws(AvroSchemaError) -> AvroType {
+        try enterNode()
         var types: [AvroType] = []
         var seen: Set<String> = []
-        for (index, branch) in branches.enumerated() {
-            let type = try descend(String(index)) { (p: inout SchemaParser) throws(AvroSchemaError) in
-                try p.parse(branch, namespace: namespace)
-            }
-            if case .union = type {
-                throw fail("a union may not directly contain another union (branch \(index))")
-            }
-            let key = type.typeName
-            guard seen.insert(key).inserted else {
-                throw fail("union has more than one branch of type '\(key)'")
-            }
+        for index in branches.indices {
+            path.append(String(index))
+            let type = try parse(branches[index], namespace: namespace)
+            path.removeLast()
+            try checkBranch(type, index: index, seen: &seen)
             types.append(type)
         }
+        leaveNode()
         return .union(types)
     }
 
+    private func checkBranch(_ type: AvroType, index: Int, seen: inout Set<String>) throws(AvroSchemaError) {
+        if case .union = type {
+            throw fail("a union may not directly contain another union (branch \(index))")
+        }
+        let key = type.typeName
+        guard seen.insert(key).inserted else {
+            throw fail("union has more than one branch of type '\(key)'")
+        }
+    }
+
+    private enum ComplexKind {
+        case record, error, enumeration, fixed, array, map
+    }
+
+    private static let complexKinds: [String: ComplexKind] = [
+        "record": .record, "error": .error, "enum": .enumeration, "fixed": .fixed, "array": .array, "map": .map,
+    ]
+
     private mutating func complex(_ object: JSONObject, namespace: String?) throws(AvroSchemaError) -> AvroType {
+        try enterNode()
+        let type = try typeAttribute(of: object)
+        let result: AvroType
+        switch Self.complexKinds[type] {
+        case .record?: result = try record(object, namespace: namespace, isError: false)
+        case .error?: result = try record(object, namespace: namespace, isError: true)
+        case .enumeration?: result = try enumeration(object, namespace: namespace)
+        case .fixed?: result = try fixed(object, namespace: namespace)
+        case .array?: result = try array(object, namespace: namespace)
+        case .map?: result = try map(object, namespace: namespace)
+        case nil: result = try primitiveOrReference(object, type: type, namespace: namespace)
+        }
+        leaveNode()
+        return result
+    }
+
+    private func typeAttribute(of object: JSONObject) throws(AvroSchemaError) -> String {
         guard let typeValue = object["type"] else { throw fail("missing 'type'") }
         guard case .string(let type) = typeValue else {
             throw fail(at: "type", "'type' must be a string naming a type, not \(typeValue.kindName)")
         }
-        switch type {
-        case "record", "error":
-            return try record(object, namespace: namespace, isError: type == "error")
-        case "enum":
-            return try enumeration(object, namespace: namespace)
-        case "fixed":
-            return try fixed(object, namespace: namespace)
-        case "array":
-            guard let items = object["items"] else { throw fail("array schema is missing 'items'") }
-            let itemType = try descend("items") { (p: inout SchemaParser) throws(AvroSchemaError) in
-                try p.parse(items, namespace: namespace)
-            }
-            return .array(items: itemType, Annotations(properties: Self.properties(of: object, excluding: ["type", "items"])))
-        case "map":
-            guard let values = object["values"] else { throw fail("map schema is missing 'values'") }
-            let valueType = try descend("values") { (p: inout SchemaParser) throws(AvroSchemaError) in
-                try p.parse(values, namespace: namespace)
-            }
-            return .map(values: valueType, Annotations(properties: Self.properties(of: object, excluding: ["type", "values"])))
-        default:
-            if let primitive = Primitive(rawValue: type) {
-                let properties = Self.properties(of: object, excluding: ["type"])
-                return .primitive(primitive, Annotations(properties: properties, logicalType: Self.logicalType(of: primitive, properties)))
-            }
-            // `{"type": "com.acme.Name"}` is a use of a named type defined earlier.
-            if let fullName = lookUp(type, namespace: namespace) { return .reference(fullName) }
-            throw fail(at: "type", "undefined name '\(type)'")
-        }
+        return type
     }
 
+    private mutating func array(_ object: JSONObject, namespace: String?) throws(AvroSchemaError) -> AvroType {
+        guard let items = object["items"] else { throw fail("array schema is missing 'items'") }
+        path.append("items")
+        let itemType = try parse(items, namespace: namespace)
+        path.removeLast()
+        return .array(items: itemType, Annotations(properties: Self.properties(of: object, excluding: ["type", "items"])))
+    }
+
+    private mutating func map(_ object: JSONObject, namespace: String?) throws(AvroSchemaError) -> AvroType {
+        guard let values = object["values"] else { throw fail("map schema is missing 'values'") }
+        path.append("values")
+        let valueType = try parse(values, namespace: namespace)
+        path.removeLast()
+        return .map(values: valueType, Annotations(properties: Self.properties(of: object, excluding: ["type", "values"])))
+    }
+
+    private func primitiveOrReference(_ object: JSONObject, type: String, namespace: String?) throws(AvroSchemaError) -> AvroType {
+        if let primitive = Primitive(rawValue: type) {
+            let properties = Self.properties(of: object, excluding: ["type"])
+            return .primitive(primitive, Annotations(properties: properties, logicalType: Self.logicalType(of: primitive, properties)))
+        }
+        // `{"type": "com.acme.Name"}` is a use of a named type defined earlier.
+        if let fullName = lookUp(type, namespace: namespace) { return .reference(fullName) }
+        throw fail(at: "type", "undefined name '\(type)'")
+    }
+
+    /// The attributes not in `reserved`, in input order. A `doc` that is not a string means nothing to
+    /// Avro but is kept as a property, so that the stored schema loses nothing.
     static func properties(of object: JSONObject, excluding reserved: Set<String>) -> JSONObject {
-        JSONObject(uniqueMembers: object.members.filter { !reserved.contains($0.key) })
+        JSONObject(uniqueMembers: object.members.filter {
+            !reserved.contains($0.key) || ($0.key == "doc" && $0.value.stringValue == nil)
+        })
     }
 
     // MARK: - Named types
@@ -148,8 +205,8 @@ struct SchemaParser {
             }
             if let space = name.namespace {
                 try descend(object["namespace"] != nil && !rawName.contains(".") ? "namespace" : "name") { (p: inout SchemaParser) throws(AvroSchemaError) in
-                    for component in space.split(separator: ".", omittingEmptySubsequences: false) {
-                        try p.validateName(String(component), what: "namespace '\(space)'")
+                    for part in space.split(separator: ".", omittingEmptySubsequences: false) where !Self.isValidName(String(part)) {
+                        throw p.fail("invalid namespace '\(space)': part '\(part)' \(Self.nameRule)")
                     }
                 }
             }
@@ -161,8 +218,9 @@ struct SchemaParser {
             throw fail("name '\(name.fullName)' is already defined")
         }
         let aliases = try descend("aliases") { (p: inout SchemaParser) throws(AvroSchemaError) in
+            // A dotted alias is a full name (".A" is A in the null namespace); any other is relative.
             try p.aliases(object["aliases"]).map { alias in
-                alias.contains(".") ? alias : AvroName(name: alias, namespace: name.namespace).fullName
+                alias.contains(".") ? AvroName(fullName: alias).fullName : AvroName(name: alias, namespace: name.namespace).fullName
             }
         }
         return NamedAttributes(
@@ -183,9 +241,11 @@ struct SchemaParser {
 
     func validateName(_ name: String, what: String) throws(AvroSchemaError) {
         guard Self.isValidName(name) else {
-            throw fail("invalid \(what) '\(name)': must start with [A-Za-z_] and contain only [A-Za-z0-9_]")
+            throw fail("invalid \(what) '\(name)': \(Self.nameRule)")
         }
     }
+
+    static let nameRule = "must start with [A-Za-z_] and contain only [A-Za-z0-9_]"
 
     static func isValidName(_ name: String) -> Bool {
         guard let first = name.utf8.first else { return false }
@@ -194,9 +254,9 @@ struct SchemaParser {
         return name.utf8.allSatisfy { isLetter($0) || ($0 >= 48 && $0 <= 57) }
     }
 
+    /// Records a definition; a record is defined twice, before and after its fields are known.
     private mutating func define(_ type: AvroType, _ fullName: String) {
-        names[fullName] = type
-        if !definedNames.contains(fullName) { definedNames.append(fullName) }
+        if names.updateValue(type, forKey: fullName) == nil { definedNames.append(fullName) }
     }
 
     private mutating func record(_ object: JSONObject, namespace: String?, isError: Bool) throws(AvroSchemaError) -> AvroType {
@@ -204,41 +264,49 @@ struct SchemaParser {
         let fullName = named.name.fullName
         // Defined before its fields are parsed so that fields may refer to the record itself.
         define(.record(RecordType(named: named, fields: [], isError: isError)), fullName)
-        guard case .array(let fieldValues)? = object["fields"] else {
-            throw fail("record '\(fullName)' must have a 'fields' array")
-        }
-        var fields: [Field] = []
-        var seen: Set<String> = []
-        try descend("fields") { (p: inout SchemaParser) throws(AvroSchemaError) in
-            for (index, value) in fieldValues.enumerated() {
-                let field = try p.descend(String(index)) { (p: inout SchemaParser) throws(AvroSchemaError) in
-                    try p.field(value, namespace: named.name.namespace)
-                }
-                guard seen.insert(field.name).inserted else {
-                    throw p.fail("record '\(fullName)' has more than one field named '\(field.name)'")
-                }
-                fields.append(field)
-            }
-        }
+        recordsInProgress.insert(fullName)
+        guard case .array(let fieldValues)? = object["fields"] else { throw missingFields(fullName) }
+        path.append("fields")
+        let fields = try self.fields(fieldValues, of: named.name)
+        if options.validateDefaults { try validateDefaults(of: fields) }
+        path.removeLast()
+        recordsInProgress.remove(fullName)
         let record = AvroType.record(RecordType(named: named, fields: fields, isError: isError))
         define(record, fullName)
-        if options.validateDefaults {
-            try descend("fields") { (p: inout SchemaParser) throws(AvroSchemaError) in
-                for (index, field) in fields.enumerated() {
-                    guard let value = field.defaultValue else { continue }
-                    try p.descend(String(index)) { (p: inout SchemaParser) throws(AvroSchemaError) in
-                        if let problem = p.defaultProblem(value, for: field.type) {
-                            throw AvroSchemaError(
-                                path: p.pointer, message: "field '\(field.name)' at \(p.pointer): default \(value) \(problem)")
-                        }
-                    }
-                }
-            }
-        }
         return record
     }
 
+    private func missingFields(_ fullName: String) -> AvroSchemaError {
+        fail("record '\(fullName)' must have a 'fields' array")
+    }
+
+    private mutating func fields(_ values: [JSONValue], of record: AvroName) throws(AvroSchemaError) -> [Field] {
+        var fields: [Field] = []
+        var seen: Set<String> = []
+        for index in values.indices {
+            path.append(String(index))
+            let field = try self.field(values[index], namespace: record.namespace)
+            path.removeLast()
+            guard seen.insert(field.name).inserted else { throw duplicateField(field.name, at: index, of: record) }
+            fields.append(field)
+        }
+        return fields
+    }
+
+    private func duplicateField(_ name: String, at index: Int, of record: AvroName) -> AvroSchemaError {
+        fail(at: String(index), "record '\(record)' has more than one field named '\(name)'")
+    }
+
     private mutating func field(_ value: JSONValue, namespace: String?) throws(AvroSchemaError) -> Field {
+        let (object, name, typeValue) = try fieldHeader(value)
+        path.append("type")
+        let type = try parse(typeValue, namespace: namespace)
+        path.removeLast()
+        return try fieldAttributes(object, name: name, type: type)
+    }
+
+    /// The field's object, its name (validated) and its type attribute.
+    private mutating func fieldHeader(_ value: JSONValue) throws(AvroSchemaError) -> (JSONObject, String, JSONValue) {
         guard case .object(let object) = value else { throw fail("a field must be an object") }
         guard case .string(let name)? = object["name"] else { throw fail("field is missing a string 'name'") }
         if options.validateNames {
@@ -247,9 +315,10 @@ struct SchemaParser {
             }
         }
         guard let typeValue = object["type"] else { throw fail("field '\(name)' is missing 'type'") }
-        let type = try descend("type") { (p: inout SchemaParser) throws(AvroSchemaError) in
-            try p.parse(typeValue, namespace: namespace)
-        }
+        return (object, name, typeValue)
+    }
+
+    private mutating func fieldAttributes(_ object: JSONObject, name: String, type: AvroType) throws(AvroSchemaError) -> Field {
         var order: Field.Order?
         if let orderValue = object["order"] {
             guard let text = orderValue.stringValue, let parsed = Field.Order(rawValue: text.lowercased()) else {
@@ -265,8 +334,24 @@ struct SchemaParser {
             order: order, properties: Self.properties(of: object, excluding: Self.fieldKeys))
     }
 
+    private mutating func validateDefaults(of fields: [Field]) throws(AvroSchemaError) {
+        for (index, field) in fields.enumerated() {
+            guard let value = field.defaultValue else { continue }
+            try descend(String(index)) { (p: inout SchemaParser) throws(AvroSchemaError) in
+                if let problem = p.defaultProblem(value, for: field.type) {
+                    throw AvroSchemaError(
+                        path: p.pointer, message: "field '\(field.name)' at \(p.pointer): default \(value) \(problem)")
+                }
+            }
+        }
+    }
+
     private mutating func enumeration(_ object: JSONObject, namespace: String?) throws(AvroSchemaError) -> AvroType {
-        let named = try namedAttributes(object, enclosing: namespace, reserved: Self.enumKeys)
+        // Java binds no default from a default that is not a string, and accepts the schema; it is kept
+        // as a property here so that the stored schema loses nothing.
+        let defaultIsSymbol = object["default"]?.stringValue != nil
+        let reserved = defaultIsSymbol ? Self.enumKeys : Self.enumKeys.subtracting(["default"])
+        let named = try namedAttributes(object, enclosing: namespace, reserved: reserved)
         guard case .array(let symbolValues)? = object["symbols"] else {
             throw fail("enum '\(named.name)' must have a 'symbols' array")
         }
@@ -285,9 +370,9 @@ struct SchemaParser {
             }
         }
         var defaultSymbol: String?
-        if let value = object["default"] {
-            guard let symbol = value.stringValue, seen.contains(symbol) else {
-                throw fail(at: "default", "enum '\(named.name)': default \(value) is not one of its symbols")
+        if case .string(let symbol)? = object["default"] {
+            guard seen.contains(symbol) else {
+                throw fail(at: "default", "enum '\(named.name)': default \"\(symbol)\" is not one of its symbols")
             }
             defaultSymbol = symbol
         }
@@ -363,56 +448,93 @@ struct SchemaParser {
 
     /// Why `value` is not a valid default for `type`, or nil when it is.
     /// Unions accept a value matching any branch, as the reference implementation does.
+    ///
+    /// This only dispatches: the checks live in one function per kind of type, so that the frames
+    /// of each level of a deeply nested default stay small (see the note on the recursive parser path).
     func defaultProblem(_ value: JSONValue, for type: AvroType) -> String? {
         switch type {
-        case .reference(let name):
-            guard let definition = names[name] else { return "refers to an undefined type" }
-            return defaultProblem(value, for: definition)
-        case .union(let branches):
-            if branches.contains(where: { defaultProblem(value, for: $0) == nil }) { return nil }
-            return "does not match any branch of the union [\(branches.map(\.typeName).joined(separator: ", "))]"
-        case .primitive(let primitive, _):
-            switch primitive {
-            case .null: return value.isNull ? nil : "is not null"
-            case .boolean: return value.boolValue != nil ? nil : "is not a boolean"
-            case .int: return value.numberValue?.int32Value != nil ? nil : "is not an int"
-            case .long: return value.numberValue?.int64Value != nil ? nil : "is not a long"
-            case .float: return Self.isFloatingDefault(value) ? nil : "is not a float"
-            case .double: return Self.isFloatingDefault(value) ? nil : "is not a double"
-            case .string: return value.stringValue != nil ? nil : "is not a string"
-            case .bytes: return Self.isByteString(value) ? nil : "is not a string of code points 0-255 (bytes)"
-            }
+        case .reference: referenceDefaultProblem(value, type)
+        case .union: unionDefaultProblem(value, type)
+        case .primitive: Self.primitiveDefaultProblem(value, type)
+        case .fixed, .enumeration: Self.namedDefaultProblem(value, type)
+        case .array: arrayDefaultProblem(value, type)
+        case .map: mapDefaultProblem(value, type)
+        case .record: recordDefaultProblem(value, type)
+        }
+    }
+
+    private func referenceDefaultProblem(_ value: JSONValue, _ type: AvroType) -> String? {
+        guard case .reference(let name) = type, let definition = names[name] else { return "refers to an undefined type" }
+        return defaultProblem(value, for: definition)
+    }
+
+    private func unionDefaultProblem(_ value: JSONValue, _ type: AvroType) -> String? {
+        guard case .union(let branches) = type else { return nil }
+        for branch in branches where defaultProblem(value, for: branch) == nil { return nil }
+        return "does not match any branch of the union [\(branches.map(\.typeName).joined(separator: ", "))]"
+    }
+
+    private static func primitiveDefaultProblem(_ value: JSONValue, _ type: AvroType) -> String? {
+        guard case .primitive(let primitive, _) = type else { return nil }
+        switch primitive {
+        case .null: return value.isNull ? nil : "is not null"
+        case .boolean: return value.boolValue != nil ? nil : "is not a boolean"
+        case .int: return value.numberValue?.int32Value != nil ? nil : "is not an int"
+        case .long: return value.numberValue?.int64Value != nil ? nil : "is not a long"
+        case .float: return isFloatingDefault(value) ? nil : "is not a float"
+        case .double: return isFloatingDefault(value) ? nil : "is not a double"
+        case .string: return value.stringValue != nil ? nil : "is not a string"
+        case .bytes: return isByteString(value) ? nil : "is not a string of code points 0-255 (bytes)"
+        }
+    }
+
+    private static func namedDefaultProblem(_ value: JSONValue, _ type: AvroType) -> String? {
+        switch type {
         case .fixed(let fixed):
-            return Self.isByteString(value) ? nil : "is not a string of code points 0-255 (fixed '\(fixed.name)')"
+            return isByteString(value) ? nil : "is not a string of code points 0-255 (fixed '\(fixed.name)')"
         case .enumeration(let e):
             guard let symbol = value.stringValue else { return "is not a string (enum '\(e.name)')" }
             return e.symbols.contains(symbol) ? nil : "is not a symbol of enum '\(e.name)'"
-        case .array(let items, _):
-            guard case .array(let elements) = value else { return "is not an array" }
-            for element in elements {
-                if let problem = defaultProblem(element, for: items) { return "has an element \(element) that \(problem)" }
-            }
-            return nil
-        case .map(let values, _):
-            guard case .object(let object) = value else { return "is not an object (map)" }
-            for member in object {
-                if let problem = defaultProblem(member.value, for: values) {
-                    return "has a value at key '\(member.key)' that \(problem)"
-                }
-            }
-            return nil
-        case .record(let record):
-            guard case .object(let object) = value else { return "is not an object (record '\(record.name)')" }
-            for field in record.fields {
-                guard let fieldValue = object[field.name] ?? field.defaultValue else {
-                    return "has no value for field '\(field.name)' of record '\(record.name)'"
-                }
-                if let problem = defaultProblem(fieldValue, for: field.type) {
-                    return "has a value for field '\(field.name)' that \(problem)"
-                }
-            }
+        default:
             return nil
         }
+    }
+
+    private func arrayDefaultProblem(_ value: JSONValue, _ type: AvroType) -> String? {
+        guard case .array(let items, _) = type else { return nil }
+        guard case .array(let elements) = value else { return "is not an array" }
+        for element in elements {
+            if let problem = defaultProblem(element, for: items) { return "has an element \(element) that \(problem)" }
+        }
+        return nil
+    }
+
+    private func mapDefaultProblem(_ value: JSONValue, _ type: AvroType) -> String? {
+        guard case .map(let values, _) = type else { return nil }
+        guard case .object(let object) = value else { return "is not an object (map)" }
+        for member in object {
+            if let problem = defaultProblem(member.value, for: values) {
+                return "has a value at key '\(member.key)' that \(problem)"
+            }
+        }
+        return nil
+    }
+
+    private func recordDefaultProblem(_ value: JSONValue, _ type: AvroType) -> String? {
+        guard case .record(let record) = type else { return nil }
+        guard case .object(let object) = value else { return "is not an object (record '\(record.name)')" }
+        if recordsInProgress.contains(record.name.fullName) {
+            return "is a value of record '\(record.name)', which is not complete where the default is given"
+        }
+        for field in record.fields {
+            guard let fieldValue = object[field.name] ?? field.defaultValue else {
+                return "has no value for field '\(field.name)' of record '\(record.name)'"
+            }
+            if let problem = defaultProblem(fieldValue, for: field.type) {
+                return "has a value for field '\(field.name)' that \(problem)"
+            }
+        }
+        return nil
     }
 
     /// A number, or one of the strings Java's Jackson writes for non-finite doubles.

@@ -8,13 +8,6 @@ extension AvroSchema {
 
     /// The schema as a JSON value; see `json`.
     public var jsonValue: JSONValue { SchemaWriter(schema: self).write(root, namespace: nil) }
-
-    /// The Parsing Canonical Form of the Avro specification.
-    public var canonicalForm: String {
-        var out = ""
-        CanonicalWriter(schema: self).write(root, into: &out)
-        return out
-    }
 }
 
 private struct SchemaWriter {
@@ -27,40 +20,72 @@ private struct SchemaWriter {
         return fullName
     }
 
+    /// Dispatches only; one function per kind keeps each nesting level's stack frames small.
     func write(_ type: AvroType, namespace: String?) -> JSONValue {
         switch type {
-        case .primitive(let primitive, let annotations):
-            if annotations.properties.isEmpty { return .string(primitive.rawValue) }
-            return .object(JSONObject([.init(key: "type", value: .string(primitive.rawValue))] + annotations.properties.members))
-        case .reference(let fullName):
-            return .string(relativeName(fullName, namespace: namespace))
-        case .union(let branches):
-            return .array(branches.map { write($0, namespace: namespace) })
+        case .primitive: primitive(type)
+        case .reference(let fullName): .string(relativeName(fullName, namespace: namespace))
+        case .union: union(type, namespace: namespace)
+        case .array, .map: container(type, namespace: namespace)
+        case .record: record(type, namespace: namespace)
+        case .enumeration, .fixed: enumerationOrFixed(type, namespace: namespace)
+        }
+    }
+
+    private func primitive(_ type: AvroType) -> JSONValue {
+        guard case .primitive(let primitive, let annotations) = type else { return .null }
+        if annotations.properties.isEmpty { return .string(primitive.rawValue) }
+        return .object(JSONObject(uniqueMembers: [.init(key: "type", value: .string(primitive.rawValue))] + annotations.properties.members))
+    }
+
+    private func union(_ type: AvroType, namespace: String?) -> JSONValue {
+        guard case .union(let branches) = type else { return .null }
+        var written: [JSONValue] = []
+        written.reserveCapacity(branches.count)
+        for branch in branches { written.append(write(branch, namespace: namespace)) }
+        return .array(written)
+    }
+
+    private func container(_ type: AvroType, namespace: String?) -> JSONValue {
+        let members: [JSONObject.Member]
+        switch type {
         case .array(let items, let annotations):
-            return .object(JSONObject(
-                [.init(key: "type", value: "array"), .init(key: "items", value: write(items, namespace: namespace))]
-                    + annotations.properties.members))
+            members = [.init(key: "type", value: "array"), .init(key: "items", value: write(items, namespace: namespace))]
+                + annotations.properties.members
         case .map(let values, let annotations):
-            return .object(JSONObject(
-                [.init(key: "type", value: "map"), .init(key: "values", value: write(values, namespace: namespace))]
-                    + annotations.properties.members))
-        case .record(let record):
-            let inner = record.name.namespace
-            var members = header(record.isError ? "error" : "record", record.named, enclosing: namespace)
-            let fields: [JSONValue] = record.fields.map { field in
-                var m: [JSONObject.Member] = [
-                    .init(key: "name", value: .string(field.name)),
-                    .init(key: "type", value: write(field.type, namespace: inner)),
-                ]
-                if let doc = field.doc { m.append(.init(key: "doc", value: .string(doc))) }
-                if let value = field.defaultValue { m.append(.init(key: "default", value: value)) }
-                if let order = field.order { m.append(.init(key: "order", value: .string(order.rawValue))) }
-                m += field.properties.members
-                if !field.aliases.isEmpty { m.append(.init(key: "aliases", value: .array(field.aliases.map { .string($0) }))) }
-                return .object(JSONObject(uniqueMembers: m))
-            }
-            members.append(.init(key: "fields", value: .array(fields)))
-            return .object(JSONObject(uniqueMembers: members + trailer(record.named)))
+            members = [.init(key: "type", value: "map"), .init(key: "values", value: write(values, namespace: namespace))]
+                + annotations.properties.members
+        default:
+            return .null
+        }
+        return .object(JSONObject(uniqueMembers: members))
+    }
+
+    private func record(_ type: AvroType, namespace: String?) -> JSONValue {
+        guard case .record(let record) = type else { return .null }
+        var members = header(record.isError ? "error" : "record", record.named, enclosing: namespace)
+        var fields: [JSONValue] = []
+        fields.reserveCapacity(record.fields.count)
+        for field in record.fields { fields.append(self.field(field, namespace: record.name.namespace)) }
+        members.append(.init(key: "fields", value: .array(fields)))
+        return .object(JSONObject(uniqueMembers: members + trailer(record.named)))
+    }
+
+    private func field(_ field: Field, namespace: String?) -> JSONValue {
+        var members: [JSONObject.Member] = [
+            .init(key: "name", value: .string(field.name)),
+            .init(key: "type", value: write(field.type, namespace: namespace)),
+        ]
+        if let doc = field.doc { members.append(.init(key: "doc", value: .string(doc))) }
+        if let value = field.defaultValue { members.append(.init(key: "default", value: value)) }
+        if let order = field.order { members.append(.init(key: "order", value: .string(order.rawValue))) }
+        members += field.properties.members
+        if !field.aliases.isEmpty { members.append(.init(key: "aliases", value: .array(field.aliases.map { .string($0) }))) }
+        return .object(JSONObject(uniqueMembers: members))
+    }
+
+    private func enumerationOrFixed(_ type: AvroType, namespace: String?) -> JSONValue {
+        switch type {
         case .enumeration(let e):
             var members = header("enum", e.named, enclosing: namespace)
             members.append(.init(key: "symbols", value: .array(e.symbols.map { .string($0) })))
@@ -70,6 +95,8 @@ private struct SchemaWriter {
             var members = header("fixed", f.named, enclosing: namespace)
             members.append(.init(key: "size", value: .number(JSONNumber(f.size))))
             return .object(JSONObject(uniqueMembers: members + trailer(f.named)))
+        default:
+            return .null
         }
     }
 
@@ -85,65 +112,14 @@ private struct SchemaWriter {
     private func trailer(_ named: NamedAttributes) -> [JSONObject.Member] {
         var members = named.properties.members
         if !named.aliases.isEmpty {
-            let aliases = named.aliases.map { JSONValue.string(relativeName($0, namespace: named.name.namespace)) }
+            let aliases = named.aliases.map { alias in
+                let name = AvroName(fullName: alias)
+                // A bare name would be read in the type's namespace; ".A" keeps A in the null namespace.
+                if name.namespace == nil, named.name.namespace != nil { return JSONValue.string("." + alias) }
+                return JSONValue.string(relativeName(alias, namespace: named.name.namespace))
+            }
             members.append(.init(key: "aliases", value: .array(aliases)))
         }
         return members
-    }
-}
-
-/// Writes Parsing Canonical Form: full names, only the attributes that affect how data is
-/// read (name, type, fields, symbols, items, values, size) in that order, no whitespace.
-private struct CanonicalWriter {
-    let schema: AvroSchema
-
-    func write(_ type: AvroType, into out: inout String) {
-        switch type {
-        case .primitive(let primitive, _):
-            out += "\"\(primitive.rawValue)\""
-        case .reference(let fullName):
-            JSONWriter.writeString(fullName, into: &out)
-        case .union(let branches):
-            out += "["
-            for (i, branch) in branches.enumerated() {
-                if i > 0 { out += "," }
-                write(branch, into: &out)
-            }
-            out += "]"
-        case .array(let items, _):
-            out += "{\"type\":\"array\",\"items\":"
-            write(items, into: &out)
-            out += "}"
-        case .map(let values, _):
-            out += "{\"type\":\"map\",\"values\":"
-            write(values, into: &out)
-            out += "}"
-        case .record(let record):
-            out += "{\"name\":"
-            JSONWriter.writeString(record.name.fullName, into: &out)
-            out += ",\"type\":\"record\",\"fields\":["
-            for (i, field) in record.fields.enumerated() {
-                if i > 0 { out += "," }
-                out += "{\"name\":"
-                JSONWriter.writeString(field.name, into: &out)
-                out += ",\"type\":"
-                write(field.type, into: &out)
-                out += "}"
-            }
-            out += "]}"
-        case .enumeration(let e):
-            out += "{\"name\":"
-            JSONWriter.writeString(e.name.fullName, into: &out)
-            out += ",\"type\":\"enum\",\"symbols\":["
-            for (i, symbol) in e.symbols.enumerated() {
-                if i > 0 { out += "," }
-                JSONWriter.writeString(symbol, into: &out)
-            }
-            out += "]}"
-        case .fixed(let f):
-            out += "{\"name\":"
-            JSONWriter.writeString(f.name.fullName, into: &out)
-            out += ",\"type\":\"fixed\",\"size\":\(f.size)}"
-        }
     }
 }

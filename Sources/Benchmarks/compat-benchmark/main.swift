@@ -1,1 +1,98 @@
-print("compat-benchmark: not written yet")
+// Times a FULL_TRANSITIVE check of a new version of a 50-field record against 1,000 previous
+// versions, with every schema parsed once up front, as the registry keeps them.
+// Run it through scripts/bench-compat.sh (release build).
+import Avro
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+let versionCount = 1_000
+let repetitions = 15
+
+/// Version `number` of the record: 49 fields shared by every version (every Avro kind, named types
+/// included) plus one field of its own, all with defaults, so each version is FULL compatible with
+/// every other and the check has to walk all of them.
+func schemaText(version number: Int) -> String {
+    var fields: [String] = []
+    for index in 0..<49 {
+        let type: String
+        let defaultValue: String
+        switch index % 10 {
+        case 0: (type, defaultValue) = (#""int""#, "0")
+        case 1: (type, defaultValue) = (#""long""#, "0")
+        case 2: (type, defaultValue) = (#""string""#, #""""#)
+        case 3: (type, defaultValue) = (#"["null","string"]"#, "null")
+        case 4: (type, defaultValue) = (#""double""#, "0.0")
+        case 5: (type, defaultValue) = (#""boolean""#, "false")
+        case 6: (type, defaultValue) = (#"{"type":"array","items":"string"}"#, "[]")
+        case 7: (type, defaultValue) = (#"{"type":"map","values":"long"}"#, "{}")
+        case 8:
+            type = index == 8
+                ? #"{"type":"enum","name":"Status","symbols":["NEW","PAID","SHIPPED","CANCELLED"],"default":"NEW"}"#
+                : #""Status""#
+            defaultValue = #""NEW""#
+        default:
+            type = index == 9
+                ? #"{"type":"record","name":"Address","fields":[{"name":"street","type":"string"},{"name":"city","type":"string"},{"name":"zip","type":["null","string"],"default":null}]}"#
+                : #""Address""#
+            defaultValue = #"{"street":"","city":"","zip":null}"#
+        }
+        fields.append(#"{"name":"field_\#(index)","type":\#(type),"default":\#(defaultValue)}"#)
+    }
+    fields.append(#"{"name":"added_in_v\#(number)","type":["null","long"],"default":null}"#)
+    return #"{"type":"record","name":"Order","namespace":"com.example","fields":[\#(fields.joined(separator: ","))]}"#
+}
+
+func milliseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
+}
+
+/// CPU time of this thread in milliseconds: unlike the wall clock, it does not count time spent
+/// waiting for a core on a busy machine.
+func threadCPUMilliseconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) * 1e3 + Double(time.tv_nsec) / 1e6
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+let clock = ContinuousClock()
+let texts = (1...versionCount + 1).map(schemaText(version:))
+
+// Reference measured in the same run: parsing every schema once, the least a check that
+// re-parsed its inputs would pay.
+var parsed: [AvroSchema] = []
+var parseTimes: [Double] = []
+for _ in 0..<3 {
+    let start = clock.now
+    parsed = texts.map { try! AvroSchema(parsing: $0) }
+    parseTimes.append(milliseconds(clock.now - start))
+}
+let new = parsed[versionCount]
+let previous = Array(parsed[..<versionCount].reversed())
+
+var checkTimes: [Double] = []
+var checkCPUTimes: [Double] = []
+var failures = 0
+for _ in 0..<repetitions {
+    let start = clock.now, cpuStart = threadCPUMilliseconds()
+    failures += CompatibilityLevel.fullTransitive.check(new, against: previous).count
+    checkCPUTimes.append(threadCPUMilliseconds() - cpuStart)
+    checkTimes.append(milliseconds(clock.now - start))
+}
+precondition(failures == 0, "the benchmark history must be FULL_TRANSITIVE compatible")
+
+let check = median(checkTimes), parse = median(parseTimes)
+func format(_ value: Double, _ digits: Int = 2) -> String {
+    let scale = [1.0, 10, 100, 1000][digits]
+    return String((value * scale).rounded() / scale)
+}
+print("compat-benchmark: new 50-field record vs \(versionCount) previous versions, FULL_TRANSITIVE (\(2 * versionCount) reader/writer checks)")
+print("  full check:            \(format(check)) ms wall, \(format(median(checkCPUTimes))) ms CPU (medians of \(repetitions); target < 20 ms)")
+print("  per reader/writer pair: \(format(check * 1000 / Double(2 * versionCount), 1)) µs")
+print("  reference, parsing the \(versionCount + 1) schemas once: \(format(parse)) ms")
+print("  check / parse ratio:   \(format(check / parse, 3))")

@@ -1,1 +1,194 @@
-print("serde-benchmark: not written yet")
+// Serialize + deserialize of one 10-field record with warm caches: our serializer pair against
+// libavro alone on the same record. scripts/bench-serde.sh runs this next to the Python client
+// and prints the ratios; run it through that script (release build, a real registry).
+import Avro
+import AvroCodec
+import CAvro
+import Foundation
+import SchemaRegistryClient
+import SchemaRegistrySerde
+
+/// The benchmark record: strings, longs, doubles, an enum, an array and a nullable union.
+enum Trade {
+    static let schemaText = """
+        {"type":"record","name":"Trade","namespace":"bench","fields":[
+          {"name":"id","type":"long"},
+          {"name":"symbol","type":"string"},
+          {"name":"venue","type":"string"},
+          {"name":"trader","type":"string"},
+          {"name":"quantity","type":"long"},
+          {"name":"price","type":"double"},
+          {"name":"fee","type":"double"},
+          {"name":"side","type":{"type":"enum","name":"Side","symbols":["BUY","SELL"]}},
+          {"name":"tags","type":{"type":"array","items":"string"}},
+          {"name":"note","type":["null","string"]}
+        ]}
+        """
+
+    static let value: AvroValue = .record(AvroRecord([
+        "id": .long(1_234_567_890), "symbol": "ACME", "venue": "XNYS", "trader": "alice@example.com",
+        "quantity": .long(500), "price": .double(187.25), "fee": .double(0.35), "side": .enumSymbol("BUY"),
+        "tags": .array(["block", "dark"]), "note": .string("partial fill"),
+    ]))
+}
+
+/// Runs `body` in batches for about `seconds` after a warm-up and prints operations per second.
+func measure(_ label: String, seconds: Double, _ body: () throws -> Void) rethrows {
+    for _ in 0..<2_000 { try body() }
+    let clock = ContinuousClock()
+    let start = clock.now
+    var operations = 0
+    while clock.now - start < .seconds(seconds) {
+        for _ in 0..<1_000 { try body() }
+        operations += 1_000
+    }
+    report(label, operations, clock.now - start)
+}
+
+/// The async twin, for the serializer pair. It is nonisolated and so are the serializers: no executor hops.
+func measureAsync(_ label: String, seconds: Double, _ body: () async throws -> Void) async rethrows {
+    for _ in 0..<2_000 { try await body() }
+    let clock = ContinuousClock()
+    let start = clock.now
+    var operations = 0
+    while clock.now - start < .seconds(seconds) {
+        for _ in 0..<1_000 { try await body() }
+        operations += 1_000
+    }
+    report(label, operations, clock.now - start)
+}
+
+func report(_ label: String, _ operations: Int, _ elapsed: Duration) {
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    print("\(label) \(Int(Double(operations) / seconds))")
+}
+
+/// The same record through libavro's generic value API only: set each field, write, read, get each field.
+final class LibavroAlone {
+    let schema: avro_schema_t
+    let iface: UnsafeMutablePointer<avro_value_iface_t>
+    let out = UnsafeMutablePointer<avro_value_t>.allocate(capacity: 1)
+    let back = UnsafeMutablePointer<avro_value_t>.allocate(capacity: 1)
+    let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: 4096)
+    let writer: avro_writer_t
+    let reader: avro_reader_t
+    var checksum = 0
+
+    init(_ text: String) {
+        var parsed: avro_schema_t?
+        _ = text.withCString { avro_schema_from_json_length($0, text.utf8.count, &parsed) }
+        schema = parsed!
+        iface = avro_generic_class_from_schema(schema)!
+        _ = cavro_generic_value_new(iface, out)
+        _ = cavro_generic_value_new(iface, back)
+        writer = avro_writer_memory(buffer, 4096)
+        reader = avro_reader_memory(buffer, 4096)
+    }
+
+    func setString(_ record: UnsafeMutablePointer<avro_value_t>, _ index: Int, _ text: String) {
+        var field = avro_value_t()
+        _ = cavro_get_by_index(record, index, &field, nil)
+        _ = text.withCString { cavro_set_string_len(&field, $0, text.utf8.count + 1) }
+    }
+
+    func roundTrip() {
+        _ = cavro_reset(out)
+        var field = avro_value_t()
+        _ = cavro_get_by_index(out, 0, &field, nil); _ = cavro_set_long(&field, 1_234_567_890)
+        setString(out, 1, "ACME")
+        setString(out, 2, "XNYS")
+        setString(out, 3, "alice@example.com")
+        _ = cavro_get_by_index(out, 4, &field, nil); _ = cavro_set_long(&field, 500)
+        _ = cavro_get_by_index(out, 5, &field, nil); _ = cavro_set_double(&field, 187.25)
+        _ = cavro_get_by_index(out, 6, &field, nil); _ = cavro_set_double(&field, 0.35)
+        _ = cavro_get_by_index(out, 7, &field, nil); _ = cavro_set_enum(&field, 0)
+        _ = cavro_get_by_index(out, 8, &field, nil)
+        var item = avro_value_t()
+        for tag in ["block", "dark"] {
+            _ = cavro_append(&field, &item, nil)
+            _ = tag.withCString { cavro_set_string_len(&item, $0, tag.utf8.count + 1) }
+        }
+        _ = cavro_get_by_index(out, 9, &field, nil)
+        var branch = avro_value_t()
+        _ = cavro_set_branch(&field, 1, &branch)
+        _ = "partial fill".withCString { cavro_set_string_len(&branch, $0, 13) }
+        avro_writer_reset(writer)
+        _ = avro_value_write(writer, out)
+        let size = avro_writer_tell(writer)
+
+        _ = cavro_reset(back)
+        avro_reader_memory_set_source(reader, buffer, size)
+        _ = avro_value_read(reader, back)
+        var long: Int64 = 0, double: Double = 0, symbol: Int32 = 0, count = 0
+        var text: UnsafePointer<CChar>?, length = 0
+        _ = cavro_get_by_index(back, 0, &field, nil); _ = cavro_get_long(&field, &long)
+        for index in 1...3 {
+            _ = cavro_get_by_index(back, index, &field, nil); _ = cavro_get_string(&field, &text, &length)
+            checksum &+= length
+        }
+        _ = cavro_get_by_index(back, 4, &field, nil); _ = cavro_get_long(&field, &long)
+        _ = cavro_get_by_index(back, 5, &field, nil); _ = cavro_get_double(&field, &double)
+        _ = cavro_get_by_index(back, 6, &field, nil); _ = cavro_get_double(&field, &double)
+        _ = cavro_get_by_index(back, 7, &field, nil); _ = cavro_get_enum(&field, &symbol)
+        _ = cavro_get_by_index(back, 8, &field, nil); _ = cavro_get_size(&field, &count)
+        for index in 0..<count {
+            _ = cavro_get_by_index(&field, index, &item, nil); _ = cavro_get_string(&item, &text, &length)
+            checksum &+= length
+        }
+        _ = cavro_get_by_index(back, 9, &field, nil); _ = cavro_get_current_branch(&field, &branch)
+        _ = cavro_get_string(&branch, &text, &length)
+        checksum &+= length &+ Int(long) &+ Int(symbol) &+ Int(double)
+    }
+}
+
+var registryURL: String?
+var seconds = 3.0
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--registry": registryURL = arguments.popFirst()
+    case "--seconds": seconds = arguments.popFirst().flatMap(Double.init) ?? seconds
+    default: break
+    }
+}
+guard let registryURL else {
+    print("usage: serde-benchmark --registry URL [--seconds S]")
+    exit(2)
+}
+
+/// Everything below runs in a nonisolated function: top-level code in main.swift is on the main actor,
+/// and awaiting the serializers from there would hop executors on every call.
+func run(registryURL: String, seconds: Double) async throws {
+    let client = try SchemaRegistryClient(SchemaRegistryConfiguration(url: registryURL))
+    let serializer = try AvroSerializer(client: client, schema: Trade.schemaText)
+    let deserializer = AvroDeserializer(client: client)
+    let topic = "bench-\(UInt32.random(in: 0...UInt32.max))"
+    let framed = try await serializer.serialize(Trade.value, topic: topic)!
+    guard try await deserializer.deserialize(framed) == Trade.value else {
+        print("round trip mismatch")
+        exit(1)
+    }
+    print("message_bytes \(framed.count)")
+
+    let libavro = LibavroAlone(Trade.schemaText)
+    let codec = try AvroCodec(schema: AvroSchema(parsing: Trade.schemaText))
+    var sink = 0
+    measure("libavro_ops", seconds: seconds) { libavro.roundTrip() }
+    try await measureAsync("ours_ops", seconds: seconds) {
+        let bytes = try await serializer.serialize(Trade.value, topic: topic)!
+        if case .record(let record) = try await deserializer.deserialize(bytes) { sink &+= record.fields.count }
+    }
+    try measure("codec_ops", seconds: seconds) {
+        let bytes = try codec.encode(Trade.value)
+        if case .record(let record) = try codec.decode(bytes) { sink &+= record.fields.count }
+    }
+    // Each direction alone, to see where the time goes.
+    try measure("codec_encode_ops", seconds: seconds) { sink &+= try codec.encode(Trade.value).count }
+    let encoded = try codec.encode(Trade.value)
+    try measure("codec_decode_ops", seconds: seconds) {
+        if case .record(let record) = try codec.decode(encoded) { sink &+= record.fields.count }
+    }
+    print("checksum \(libavro.checksum &+ sink)")
+}
+
+try await run(registryURL: registryURL, seconds: seconds)

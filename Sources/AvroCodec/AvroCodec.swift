@@ -1,0 +1,74 @@
+import Avro
+import CAvro
+
+/// Encodes and decodes Avro binary data of one schema through libavro.
+///
+/// Build one per schema and keep it: construction parses the schema into libavro and plans
+/// the conversions; `encode` and `decode` then do no parsing and reuse pooled libavro values.
+/// Safe to share between threads.
+public final class AvroCodec: Sendable {
+    public let schema: AvroSchema
+    let graph: SchemaGraph
+    let defaults: DefaultValues
+    private let validator: BodyValidator
+    private let libavro: LibavroClass
+
+    public init(schema: AvroSchema) throws(AvroCodecError) {
+        self.schema = schema
+        graph = SchemaGraph(schema)
+        defaults = DefaultValues(graph: graph)
+        validator = BodyValidator(graph: graph)
+        libavro = try LibavroClass(canonicalForm: schema.canonicalForm)
+    }
+
+    /// The Avro binary encoding of `value`.
+    public func encode(_ value: AvroValue) throws(AvroCodecError) -> [UInt8] {
+        var out: [UInt8] = []
+        try encode(value, appendingTo: &out)
+        return out
+    }
+
+    /// Appends the Avro binary encoding of `value` to `out` (after a wire-format header, say).
+    public func encode(_ value: AvroValue, appendingTo out: inout [UInt8]) throws(AvroCodecError) {
+        let writer = ValueWriter(graph: graph, defaults: defaults)
+        try libavro.withWorkspace { (workspace) throws(AvroCodecError) in
+            _ = cavro_reset(workspace.value)
+            try writer.write(value, node: graph.root, into: workspace.value)
+            out.append(contentsOf: try workspace.write())
+        }
+    }
+
+    /// Decodes one value that fills `bytes` exactly.
+    public func decode(_ bytes: [UInt8]) throws(AvroCodecError) -> AvroValue {
+        try bytes.withUnsafeBytesTyped { (buffer) throws(AvroCodecError) in try decode(buffer) }
+    }
+
+    /// Decodes one value that fills `bytes` exactly.
+    public func decode(_ bytes: UnsafeRawBufferPointer) throws(AvroCodecError) -> AvroValue {
+        try validator.validate(bytes)
+        let reader = ValueReader(graph: graph)
+        return try libavro.withWorkspace { (workspace) throws(AvroCodecError) in
+            try workspace.read(bytes)
+            return try reader.read(workspace.value, node: graph.root)
+        }
+    }
+
+    /// Reads the Avro JSON encoding of a value (unions as `{"type": value}`, bytes as code points 0–255).
+    public func value(fromJSON json: JSONValue) throws(AvroCodecError) -> AvroValue {
+        try JSONConversion(graph: graph, unionStyle: .wrapped, defaults: defaults).value(from: json, node: graph.root)
+    }
+
+    /// Writes `value` in the Avro JSON encoding.
+    public func json(from value: AvroValue) throws(AvroCodecError) -> JSONValue {
+        try JSONConversion(graph: graph, unionStyle: .wrapped, defaults: defaults).json(from: value, node: graph.root)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// `withUnsafeBytes` that keeps the closure's typed error (the standard one rethrows `any Error`).
+    @inlinable
+    public func withUnsafeBytesTyped<T, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> T) throws(E) -> T {
+        let result: Result<T, E> = withUnsafeBytes { buffer in Result { () throws(E) -> T in try body(buffer) } }
+        return try result.get()
+    }
+}

@@ -1,0 +1,236 @@
+import Avro
+
+/// Reads values written with one schema as values of another, by the Avro specification's
+/// resolution rules (the rules the compatibility checker enforces): reader fields missing in
+/// the writer take their defaults, fields match by name or alias, enum symbols map by name
+/// (falling back to the reader's enum default), numbers promote (int → long → float → double),
+/// strings and bytes interchange, and unions resolve branch by branch.
+///
+/// Build one per (writer, reader) pair and keep it; `project` does no schema work.
+public final class AvroResolution: Sendable {
+    public let writer: AvroSchema
+    public let reader: AvroSchema
+    private let writerGraph: SchemaGraph
+    private let readerGraph: SchemaGraph
+    private let steps: [Pair: Step]
+    private let root: Pair
+    /// True when both schemas are the same, so values pass through untouched.
+    public let isIdentity: Bool
+
+    /// Fails with `.incompatibleSchemas` when the compatibility checker finds that `reader` cannot read `writer` data.
+    public init(writer: AvroSchema, reader: AvroSchema) throws(AvroCodecError) {
+        self.writer = writer
+        self.reader = reader
+        isIdentity = writer.canonicalForm == reader.canonicalForm && writer == reader
+        let problems = SchemaCompatibility.incompatibilities(reader: reader, writer: writer)
+        if let first = problems.first {
+            throw .incompatibleSchemas("\(first.message) at \(first.location)")
+        }
+        writerGraph = SchemaGraph(writer)
+        readerGraph = SchemaGraph(reader)
+        root = Pair(writer: writerGraph.root, reader: readerGraph.root)
+        var planner = Planner(writer: writerGraph, reader: readerGraph, defaults: DefaultValues(graph: readerGraph))
+        planner.plan(root)
+        steps = planner.steps
+    }
+
+    /// The writer-schema value `value` as a value of the reader schema.
+    public func project(_ value: AvroValue) throws(AvroCodecError) -> AvroValue {
+        if isIdentity { return value }
+        return try project(value, root)
+    }
+
+    private func project(_ value: AvroValue, _ pair: Pair) throws(AvroCodecError) -> AvroValue {
+        guard let step = steps[pair] else { throw .incompatibleSchemas("no plan for \(pair)") }
+        switch step {
+        case .fail(let message):
+            throw .incompatibleSchemas(message)
+        case .scalar:
+            let writerNode = writerGraph[pair.writer], readerNode = readerGraph[pair.reader]
+            let fixedSize: Int? = if case .fixed(let size) = writerNode.kind { size } else { nil }
+            let raw = LogicalConversions.underlyingValue(value, writerNode.logicalType, fixedSize: fixedSize)
+            let promoted = try Self.promote(raw, to: readerNode.kind)
+            return LogicalConversions.logicalValue(promoted, readerNode.logicalType)
+        case .enumeration(let mapping, let fallback):
+            guard case .enumSymbol(let symbol) = value else { throw Self.unexpected(value) }
+            if let mapped = mapping[symbol] { return .enumSymbol(mapped) }
+            if let fallback { return .enumSymbol(fallback) }
+            throw .incompatibleSchemas("symbol \"\(symbol)\" is not in the reader's enum, which has no default")
+        case .array(let items):
+            guard case .array(let elements) = value else { throw Self.unexpected(value) }
+            var out: [AvroValue] = []
+            out.reserveCapacity(elements.count)
+            for (position, element) in elements.enumerated() {
+                do { out.append(try project(element, items)) } catch { throw error.inside("[\(position)]") }
+            }
+            return .array(out)
+        case .map(let values):
+            guard case .map(let entries) = value else { throw Self.unexpected(value) }
+            var out: [String: AvroValue] = [:]
+            out.reserveCapacity(entries.count)
+            for (key, element) in entries {
+                do { out[key] = try project(element, values) } catch { throw error.inside("[\"\(key)\"]") }
+            }
+            return .map(out)
+        case .record(let name, let sources):
+            guard case .record(let record) = value else { throw Self.unexpected(value) }
+            var out = AvroRecord(name: name, fields: [])
+            out.fields.reserveCapacity(sources.count)
+            for source in sources {
+                switch source {
+                case .writerField(let name, let position, let child):
+                    guard position < record.fields.count else { throw Self.unexpected(value) }
+                    do { out.fields.append(.init(name, try project(record.fields[position].value, child))) } catch { throw error.inside(".\(name)") }
+                case .defaultValue(let name, let fallback):
+                    out.fields.append(.init(name, fallback))
+                }
+            }
+            return .record(out)
+        case .writerUnion(let branches):
+            guard let branch = branches.first(where: { ValueWriter.fitsExactly(value, writerGraph[$0.writer]) }) else {
+                throw Self.unexpected(value)
+            }
+            return try project(value, branch)
+        case .intoReaderBranch(let branch):
+            return try project(value, branch)
+        }
+    }
+
+    private static func promote(_ value: AvroValue, to kind: SchemaGraph.Kind) throws(AvroCodecError) -> AvroValue {
+        switch (value, kind) {
+        case (.int(let x), .long): .long(Int64(x))
+        case (.int(let x), .float): .float(Float(x))
+        case (.int(let x), .double): .double(Double(x))
+        case (.long(let x), .float): .float(Float(x))
+        case (.long(let x), .double): .double(Double(x))
+        case (.float(let x), .double): .double(Double(x))
+        case (.string(let text), .bytes): .bytes(Array(text.utf8))
+        case (.bytes(let bytes), .string): .string(String(decoding: bytes, as: UTF8.self))
+        default: value
+        }
+    }
+
+    private static func unexpected(_ value: AvroValue) -> AvroCodecError {
+        .invalidData(path: "$", message: "\(value.kindName) value does not have the writer schema's shape")
+    }
+
+    // MARK: Planning
+
+    struct Pair: Hashable, Sendable, CustomStringConvertible {
+        let writer: Int
+        let reader: Int
+        var description: String { "(\(writer), \(reader))" }
+    }
+
+    enum FieldSource: Sendable {
+        case writerField(name: String, position: Int, Pair)
+        case defaultValue(name: String, AvroValue)
+    }
+
+    enum Step: Sendable {
+        case scalar
+        case enumeration(mapping: [String: String], fallback: String?)
+        case array(Pair)
+        case map(Pair)
+        case record(name: String?, [FieldSource])
+        case writerUnion([Pair])
+        case intoReaderBranch(Pair)
+        case fail(String)
+    }
+
+    private struct Planner {
+        let writer: SchemaGraph
+        let reader: SchemaGraph
+        let defaults: DefaultValues
+        var steps: [Pair: Step] = [:]
+
+        mutating func plan(_ pair: Pair) {
+            guard steps[pair] == nil else { return }
+            steps[pair] = .fail("recursive plan")  // placeholder while children are planned
+            steps[pair] = makeStep(pair)
+        }
+
+        private mutating func makeStep(_ pair: Pair) -> Step {
+            let w = writer[pair.writer], r = reader[pair.reader]
+            if case .union(let branches) = w.kind {
+                let children = branches.map { Pair(writer: $0, reader: pair.reader) }
+                children.forEach { plan($0) }
+                return .writerUnion(children)
+            }
+            if case .union(let branches) = r.kind {
+                let chosen = branches.first { Self.sameType(w, reader[$0]) } ?? branches.first { matches(w, reader[$0]) }
+                guard let chosen else { return .fail("\(w.type.typeName) matches no branch of the reader's union") }
+                let child = Pair(writer: pair.writer, reader: chosen)
+                plan(child)
+                return .intoReaderBranch(child)
+            }
+            guard matches(w, r) else { return .fail("writer \(w.type.typeName) cannot be read as \(r.type.typeName)") }
+            switch (w.kind, r.kind) {
+            case (.enumeration(let writerSymbols, _), .enumeration(_, let readerIndex)):
+                var mapping: [String: String] = [:]
+                for symbol in writerSymbols where readerIndex[symbol] != nil { mapping[symbol] = symbol }
+                let fallback: String? = if case .enumeration(let definition) = r.type { definition.defaultSymbol } else { nil }
+                return .enumeration(mapping: mapping, fallback: fallback)
+            case (.array(let wi), .array(let ri)):
+                let child = Pair(writer: wi, reader: ri)
+                plan(child)
+                return .array(child)
+            case (.map(let wv), .map(let rv)):
+                let child = Pair(writer: wv, reader: rv)
+                plan(child)
+                return .map(child)
+            case (.record(let writerFields, let writerIndex), .record(let readerFields, _)):
+                guard case .record(let readerDefinition) = r.type else { return .fail("reader record has no definition") }
+                var sources: [FieldSource] = []
+                for (position, field) in readerFields.enumerated() {
+                    let declared = readerDefinition.fields[position]
+                    let writerPosition = writerIndex[field.name] ?? declared.aliases.lazy.compactMap { writerIndex[$0] }.first
+                    if let writerPosition {
+                        let child = Pair(writer: writerFields[writerPosition].node, reader: field.node)
+                        plan(child)
+                        sources.append(.writerField(name: field.name, position: writerPosition, child))
+                    } else if let fallback = defaults.fieldDefault(record: pair.reader, field: position) {
+                        sources.append(.defaultValue(name: field.name, fallback))
+                    } else {
+                        return .fail("reader field '\(field.name)' is not in the writer's data and has no default")
+                    }
+                }
+                return .record(name: r.name, sources)
+            default:
+                return .scalar
+            }
+        }
+
+        /// Same kind and, for named types, same name: the branch a reader union picks first.
+        private static func sameType(_ w: SchemaGraph.Node, _ r: SchemaGraph.Node) -> Bool {
+            switch (w.kind, r.kind) {
+            case (.null, .null), (.boolean, .boolean), (.int, .int), (.long, .long), (.float, .float), (.double, .double),
+                (.bytes, .bytes), (.string, .string), (.array, .array), (.map, .map):
+                return true
+            case (.record, .record), (.enumeration, .enumeration), (.fixed, .fixed):
+                return namesMatch(w, r)
+            default:
+                return false
+            }
+        }
+
+        private func matches(_ w: SchemaGraph.Node, _ r: SchemaGraph.Node) -> Bool {
+            switch (w.kind, r.kind) {
+            case (.int, .long), (.int, .float), (.int, .double), (.long, .float), (.long, .double), (.float, .double),
+                (.string, .bytes), (.bytes, .string):
+                return true
+            case (.fixed(let ws), .fixed(let rs)):
+                return ws == rs && Self.namesMatch(w, r)
+            default:
+                return Self.sameType(w, r)
+            }
+        }
+
+        /// Unqualified names match, or a reader alias names the writer, as Avro's checker decides.
+        private static func namesMatch(_ w: SchemaGraph.Node, _ r: SchemaGraph.Node) -> Bool {
+            guard let writerName = w.name, let readerName = r.name else { return false }
+            if AvroName(fullName: writerName).name == AvroName(fullName: readerName).name { return true }
+            return r.type.named?.aliases.contains(writerName) ?? false
+        }
+    }
+}

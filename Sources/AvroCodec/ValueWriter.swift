@@ -1,0 +1,240 @@
+import Avro
+import CAvro
+import Foundation
+
+/// Fills a libavro generic value from an `AvroValue`, converting where the schema allows it
+/// (a long into an int field when in range, a string into an enum symbol, logical types into
+/// their underlying type) and failing with the path of the first value that does not fit.
+struct ValueWriter {
+    let graph: SchemaGraph
+    let defaults: DefaultValues
+
+    func write(_ value: AvroValue, node index: Int, into target: UnsafeMutablePointer<avro_value_t>) throws(AvroCodecError) {
+        let rc: Int32
+        switch graph.ops[index] {
+        case .null:
+            guard case .null = value else { throw mismatch(value, index) }
+            rc = cavro_set_null(target)
+        case .boolean:
+            guard case .boolean(let flag) = value else { throw mismatch(value, index) }
+            rc = cavro_set_boolean(target, flag ? 1 : 0)
+        case .int:
+            rc = cavro_set_int(target, try intValue(value, index))
+        case .long:
+            rc = cavro_set_long(target, try longValue(value, index))
+        case .float:
+            let number: Float
+            switch value {
+            case .float(let x): number = x
+            case .double(let x): number = Float(x)
+            case .int(let x): number = Float(x)
+            case .long(let x): number = Float(x)
+            default: throw mismatch(value, index)
+            }
+            rc = cavro_set_float(target, number)
+        case .double:
+            let number: Double
+            switch value {
+            case .double(let x): number = x
+            case .float(let x): number = Double(x)
+            case .int(let x): number = Double(x)
+            case .long(let x): number = Double(x)
+            default: throw mismatch(value, index)
+            }
+            rc = cavro_set_double(target, number)
+        case .bytes:
+            switch value {
+            case .bytes(let bytes): rc = Self.setBytes(target, bytes)
+            case .decimal(let decimal):
+                rc = Self.setBytes(target, try rescaled(decimal, index).unscaled)
+            default: throw mismatch(value, index)
+            }
+        case .string:
+            switch value {
+            // Sizes passed to libavro include the trailing NUL; withCString is free for native strings.
+            case .string(let text): rc = text.withCString { cavro_set_string_len(target, $0, text.utf8.count + 1) }
+            case .uuid(let uuid):
+                rc = uuid.uuidString.lowercased().withCString { cavro_set_string_len(target, $0, 37) }
+            default: throw mismatch(value, index)
+            }
+        case .fixed(let size):
+            var bytes: [UInt8]
+            switch value {
+            case .fixed(let given), .bytes(let given): bytes = given
+            case .decimal(let decimal):
+                guard let sized = try rescaled(decimal, index).unscaled(size: size) else {
+                    throw .valueDoesNotMatchSchema(path: "$", message: "decimal \(decimal) does not fit in fixed(\(size))")
+                }
+                bytes = sized
+            case .uuid(let uuid):
+                bytes = withUnsafeBytes(of: uuid.uuid) { Array($0) }
+            default: throw mismatch(value, index)
+            }
+            guard bytes.count == size else {
+                throw .valueDoesNotMatchSchema(path: "$", message: "\(bytes.count) bytes for \(graph[index].name ?? "fixed") of size \(size)")
+            }
+            rc = bytes.withUnsafeMutableBytes { cavro_set_fixed(target, $0.baseAddress ?? UnsafeMutableRawPointer(target), size) }
+        case .enumeration(let start, let count):
+            let symbol: String
+            switch value {
+            case .enumSymbol(let s), .string(let s): symbol = s
+            default: throw mismatch(value, index)
+            }
+            // A short scan beats hashing for the usual small enum; large ones use the node's index.
+            let found: Int?
+            if count <= 16 {
+                found = graph.symbols[start..<(start + count)].firstIndex(of: symbol).map { $0 - start }
+            } else if case .enumeration(_, let indexBySymbol) = graph[index].kind {
+                found = indexBySymbol[symbol]
+            } else {
+                found = nil
+            }
+            guard let position = found else {
+                throw .valueDoesNotMatchSchema(
+                    path: "$", message: "\"\(symbol)\" is not a symbol of \(graph[index].name ?? "enum") \(Array(graph.symbols[start..<(start + count)]))")
+            }
+            rc = cavro_set_enum(target, Int32(position))
+        case .array(let items):
+            let elements: [AvroValue]
+            switch value {
+            case .array(let given): elements = given
+            case .bytes(let bytes): elements = bytes.map { .int(Int32($0)) }  // [UInt8] from Codable
+            default: throw mismatch(value, index)
+            }
+            var child = avro_value_t()
+            for (position, element) in elements.enumerated() {
+                guard cavro_append(target, &child, nil) == 0 else { throw .libavro(operation: "append to an array", code: EINVAL) }
+                do { try write(element, node: items, into: &child) } catch { throw error.inside("[\(position)]") }
+            }
+            rc = 0
+        case .map(let valuesNode):
+            let entries: [String: AvroValue]
+            switch value {
+            case .map(let given): entries = given
+            // A Codable dictionary arrives as a keyed container, that is, as a record.
+            case .record(let record): entries = Dictionary(record.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
+            default: throw mismatch(value, index)
+            }
+            var child = avro_value_t()
+            // Sorted keys make the encoding deterministic (Dictionary order changes from run to run).
+            for key in entries.keys.sorted() {
+                let element = entries[key]!
+                let added = key.withCString { cavro_add(target, $0, &child, nil, nil) }
+                guard added == 0 else { throw .libavro(operation: "add to a map", code: added) }
+                do { try write(element, node: valuesNode, into: &child) } catch { throw error.inside("[\"\(key)\"]") }
+            }
+            rc = 0
+        case .union(let start, let count):
+            var child = avro_value_t()
+            for position in 0..<count where Self.fitsExactly(value, graph[graph.children[start + position]]) {
+                guard cavro_set_branch(target, Int32(position), &child) == 0 else { throw .libavro(operation: "select a union branch", code: EINVAL) }
+                try write(value, node: graph.children[start + position], into: &child)
+                return
+            }
+            for position in 0..<count {
+                guard cavro_set_branch(target, Int32(position), &child) == 0 else { continue }
+                if (try? write(value, node: graph.children[start + position], into: &child)) != nil { return }
+            }
+            let names = (start..<(start + count)).map { graph[graph.children[$0]].type.typeName }
+            throw .valueDoesNotMatchSchema(path: "$", message: "no branch of union \(names) accepts \(value.kindName)")
+        case .record(let start, let count):
+            guard case .record(let record) = value else { throw mismatch(value, index) }
+            var child = avro_value_t()
+            for position in 0..<count {
+                guard cavro_get_by_index(target, position, &child, nil) == 0 else {
+                    throw .libavro(operation: "get a record field", code: EINVAL)
+                }
+                let slot = start + position
+                let name = graph.childNames[slot]
+                // Values built in schema order (and every decoded value) find their field without a search.
+                let fieldValue: AvroValue
+                if position < record.fields.count, record.fields[position].name == name {
+                    fieldValue = record.fields[position].value
+                } else if let found = record[name] {
+                    fieldValue = found
+                } else if let fallback = defaults.fieldDefault(record: index, field: position) {
+                    fieldValue = fallback
+                } else {
+                    throw .valueDoesNotMatchSchema(path: "$.\(name)", message: "missing field without a default")
+                }
+                do { try write(fieldValue, node: graph.children[slot], into: &child) } catch { throw error.inside(".\(name)") }
+            }
+            rc = 0
+        }
+        guard rc == 0 else { throw .libavro(operation: "set a \(graph[index].type.typeName) value", code: rc) }
+    }
+
+    private static func setBytes(_ target: UnsafeMutablePointer<avro_value_t>, _ bytes: [UInt8]) -> Int32 {
+        var bytes = bytes
+        return bytes.withUnsafeMutableBytes { cavro_set_bytes(target, $0.baseAddress ?? UnsafeMutableRawPointer(target), $0.count) }
+    }
+
+    private func intValue(_ value: AvroValue, _ index: Int) throws(AvroCodecError) -> Int32 {
+        let logicalType = graph.logicalTypes[index]
+        switch value {
+        case .int(let x): return x
+        case .long(let x):
+            guard let narrowed = Int32(exactly: x) else {
+                throw .valueDoesNotMatchSchema(path: "$", message: "\(x) is out of range for int")
+            }
+            return narrowed
+        case .date(let date) where logicalType == .date, .timestamp(let date) where logicalType == .date:
+            let days = (date.timeIntervalSince1970 / 86_400).rounded(.down)
+            guard let narrowed = Int32(exactly: days) else { throw .valueDoesNotMatchSchema(path: "$", message: "date \(date) is out of range") }
+            return narrowed
+        default: throw mismatch(value, index)
+        }
+    }
+
+    private func longValue(_ value: AvroValue, _ index: Int) throws(AvroCodecError) -> Int64 {
+        switch value {
+        case .long(let x): return x
+        case .int(let x): return Int64(x)
+        case .timestamp(let date):
+            guard let unitsPerSecond = LogicalConversions.timestampUnitsPerSecond(graph.logicalTypes[index]),
+                let units = Int64(exactly: (date.timeIntervalSince1970 * unitsPerSecond).rounded())
+            else { throw mismatch(value, index) }
+            return units
+        default: throw mismatch(value, index)
+        }
+    }
+
+    private func rescaled(_ decimal: AvroDecimal, _ index: Int) throws(AvroCodecError) -> AvroDecimal {
+        guard case .decimal(_, let scale) = graph.logicalTypes[index] else { throw mismatch(.decimal(decimal), index) }
+        if decimal.scale == scale { return decimal }
+        guard let rescaled = AvroDecimal(decimal.description, scale: scale) else {
+            throw .valueDoesNotMatchSchema(path: "$", message: "decimal \(decimal) has more than \(scale) fraction digits")
+        }
+        return rescaled
+    }
+
+    private func mismatch(_ value: AvroValue, _ index: Int) -> AvroCodecError {
+        .valueDoesNotMatchSchema(path: "$", message: "expected \(Self.describe(graph[index])), found \(value.kindName)")
+    }
+
+    static func describe(_ node: SchemaGraph.Node) -> String {
+        let base = node.type.typeName
+        if let logical = node.logicalType { return "\(base) (\(logical.name))" }
+        return base
+    }
+
+    /// Whether `value` is exactly the kind of `node`, as a decoded value of that node would be;
+    /// unions try these first so `["int", "long"]` keeps an `.int` an int.
+    static func fitsExactly(_ value: AvroValue, _ node: SchemaGraph.Node) -> Bool {
+        switch (value, node.kind) {
+        case (.null, .null), (.boolean, .boolean), (.int, .int), (.long, .long), (.float, .float), (.double, .double),
+            (.bytes, .bytes), (.string, .string), (.array, .array), (.map, .map):
+            return true
+        case (.fixed(let bytes), .fixed(let size)): return bytes.count == size
+        case (.enumSymbol(let symbol), .enumeration(_, let indexBySymbol)): return indexBySymbol[symbol] != nil
+        case (.record(let record), .record(let fields, _)):
+            if let name = record.name { return name == node.name }
+            return record.fields.count == fields.count && zip(record.fields, fields).allSatisfy { $0.name == $1.name }
+        case (.decimal, .bytes), (.decimal, .fixed): if case .decimal = node.logicalType { return true } else { return false }
+        case (.uuid, .string), (.uuid, .fixed): return node.logicalType == .uuid
+        case (.date, .int): return node.logicalType == .date
+        case (.timestamp, .long): return LogicalConversions.timestampUnitsPerSecond(node.logicalType) != nil
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/// Durable storage under a `Registry`.
+///
+/// The registry keeps its index in memory and calls the store only to load everything at start-up
+/// and to persist each request's changes. Implementations need not be fast for reads, only correct:
+/// `apply` is all-or-nothing and durable when it returns.
+public protocol RegistryStore: Sendable {
+    /// Everything stored. Schema texts are returned as stored and are not parsed.
+    func loadAll() throws(RegistryError) -> StoreContents
+
+    /// Applies `changes` in order, in one transaction: after a crash either all of them are stored or none.
+    /// Throws a 50001 error, and stores nothing, when the storage fails.
+    func apply(_ changes: [StoreChange]) throws(RegistryError)
+}
+
+/// One subject version row.
+public struct StoredVersion: Sendable, Hashable {
+    public var subject: String
+    public var version: Int
+    public var schemaId: Int
+    public var deleted: Bool
+
+    public init(subject: String, version: Int, schemaId: Int, deleted: Bool) {
+        self.subject = subject
+        self.version = version
+        self.schemaId = schemaId
+        self.deleted = deleted
+    }
+}
+
+/// All that a store holds.
+public struct StoreContents: Sendable {
+    public var schemas: [StoredSchema]
+    public var versions: [StoredVersion]
+    /// Configs by subject; nil is the global config.
+    public var configs: [String?: SubjectConfig]
+    /// Modes by subject; nil is the global mode.
+    public var modes: [String?: RegistryMode]
+    /// The highest id ever issued, including ids of schemas since deleted; ids above it are free.
+    public var maxSchemaId: Int
+
+    public init(
+        schemas: [StoredSchema] = [], versions: [StoredVersion] = [], configs: [String?: SubjectConfig] = [:],
+        modes: [String?: RegistryMode] = [:], maxSchemaId: Int = 0
+    ) {
+        self.schemas = schemas
+        self.versions = versions
+        self.configs = configs
+        self.modes = modes
+        self.maxSchemaId = maxSchemaId
+    }
+}
+
+/// One change to the stored state.
+public enum StoreChange: Sendable, Hashable {
+    /// Adds a schema; the store's highest issued id rises to its id when lower.
+    case insertSchema(StoredSchema)
+    /// Removes a schema no version holds any more. Its id stays issued: `maxSchemaId` does not go down.
+    case deleteSchema(id: Int)
+    case insertVersion(StoredVersion)
+    case setVersionDeleted(subject: String, version: Int, deleted: Bool)
+    case deleteVersion(subject: String, version: Int)
+    /// Sets (or with nil removes) the config of a subject, or the global one when `subject` is nil.
+    case setConfig(subject: String?, SubjectConfig?)
+    /// Sets (or with nil removes) the mode of a subject, or the global one when `subject` is nil.
+    case setMode(subject: String?, RegistryMode?)
+}

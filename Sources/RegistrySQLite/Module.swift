@@ -1,1 +1,0 @@
-// The RegistrySQLite module; see Package.swift for its place in the layers.

@@ -1,0 +1,222 @@
+import Avro
+import Foundation
+import RegistryCore
+import Synchronization
+
+/// A `RegistryStore` in one SQLite file.
+///
+/// WAL journal with `synchronous=FULL`: when `apply` returns, the transaction is on disk. Every `apply`
+/// is one transaction, so a crash leaves all of a request's changes or none. One connection, used under
+/// a lock; the registry reads from memory and only writes here.
+public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
+    // @unchecked: the connection is touched only inside `lock`.
+    public let path: String
+    private let lock = Mutex(())
+    private let connection: SQLiteConnection
+
+    /// The schema version this code writes, kept in `PRAGMA user_version`.
+    static let schemaVersion = 1
+
+    /// The key that stands for "global" in the config and mode tables: a control character, so never a valid subject.
+    private static let globalKey = "\u{1}global"
+
+    /// Opens the database at `path`, creating the file and its folder when missing, and migrates it.
+    public init(path: String) throws(RegistryError) {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw .storeFailure("cannot create the folder \(folder): \(error.localizedDescription)")
+            }
+        }
+        do throws(SQLiteConnection.Failure) {
+            connection = try SQLiteConnection(path: path)
+            var journal = ""
+            try connection.run("PRAGMA journal_mode=WAL") { row in journal = row.text(0) ?? "" }
+            guard journal.lowercased() == "wal" else {
+                throw SQLiteConnection.Failure(message: "cannot switch \(path) to WAL mode (journal mode is \(journal))")
+            }
+            try connection.execute("PRAGMA synchronous=FULL")
+            try Self.migrate(connection)
+        } catch {
+            throw .storeFailure(error.message)
+        }
+    }
+
+    private static func migrate(_ connection: SQLiteConnection) throws(SQLiteConnection.Failure) {
+        let version = try connection.integer("PRAGMA user_version")
+        guard version <= schemaVersion else {
+            throw SQLiteConnection.Failure(
+                message: "the database has schema version \(version); this build knows only up to \(schemaVersion)")
+        }
+        guard version < schemaVersion else { return }
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            if version < 1 {
+                try connection.execute(
+                    """
+                    CREATE TABLE schemas (
+                        id INTEGER PRIMARY KEY,
+                        guid TEXT NOT NULL UNIQUE,
+                        schema_type TEXT NOT NULL,
+                        schema TEXT NOT NULL,
+                        refs TEXT NOT NULL,
+                        metadata TEXT,
+                        rule_set TEXT
+                    );
+                    CREATE TABLE versions (
+                        subject TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        schema_id INTEGER NOT NULL,
+                        deleted INTEGER NOT NULL,
+                        PRIMARY KEY (subject, version)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE configs (scope TEXT PRIMARY KEY, compatibility TEXT, normalize INTEGER) WITHOUT ROWID;
+                    CREATE TABLE modes (scope TEXT PRIMARY KEY, mode TEXT NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+                    INSERT INTO counters (name, value) VALUES ('max_schema_id', 0);
+                    """)
+            }
+            try connection.execute("PRAGMA user_version = \(schemaVersion)")
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    public func loadAll() throws(RegistryError) -> StoreContents {
+        try lock.withLock { _ throws(RegistryError) -> StoreContents in
+            do throws(SQLiteConnection.Failure) {
+                return try load()
+            } catch {
+                throw .storeFailure("reading \(path) failed: \(error.message)")
+            }
+        }
+    }
+
+    private func load() throws(SQLiteConnection.Failure) -> StoreContents {
+        var contents = StoreContents()
+        try connection.run("SELECT id, guid, schema_type, schema, refs, metadata, rule_set FROM schemas ORDER BY id") { row throws(SQLiteConnection.Failure) in
+            contents.schemas.append(
+                StoredSchema(
+                    id: row.integer(0), guid: row.text(1) ?? "", schemaType: row.text(2) ?? "AVRO", schema: row.text(3) ?? "",
+                    references: try Self.decodeReferences(row.text(4) ?? "[]"),
+                    metadata: try row.text(5).map(Self.decodeJSON), ruleSet: try row.text(6).map(Self.decodeJSON)))
+        }
+        try connection.run("SELECT subject, version, schema_id, deleted FROM versions") { row in
+            contents.versions.append(
+                StoredVersion(subject: row.text(0) ?? "", version: row.integer(1), schemaId: row.integer(2), deleted: row.integer(3) != 0))
+        }
+        try connection.run("SELECT scope, compatibility, normalize FROM configs") { row in
+            let scope = row.text(0) ?? ""
+            let level = row.text(1).flatMap(CompatibilityLevel.init(rawValue:))
+            let normalize = row.isNull(2) ? nil : row.integer(2) != 0
+            contents.configs[scope == Self.globalKey ? nil : scope] = SubjectConfig(compatibilityLevel: level, normalize: normalize)
+        }
+        try connection.run("SELECT scope, mode FROM modes") { row in
+            let scope = row.text(0) ?? ""
+            if let mode = row.text(1).flatMap(RegistryMode.init(rawValue:)) {
+                contents.modes[scope == Self.globalKey ? nil : scope] = mode
+            }
+        }
+        contents.maxSchemaId = try connection.integer("SELECT value FROM counters WHERE name = 'max_schema_id'")
+        return contents
+    }
+
+    public func apply(_ changes: [StoreChange]) throws(RegistryError) {
+        try lock.withLock { _ throws(RegistryError) in
+            do throws(SQLiteConnection.Failure) {
+                try connection.execute("BEGIN IMMEDIATE")
+            } catch {
+                throw .storeFailure("writing to \(path) failed: \(error.message)")
+            }
+            do throws(SQLiteConnection.Failure) {
+                for change in changes { try write(change) }
+                try connection.execute("COMMIT")
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw .storeFailure("writing to \(path) failed: \(error.message)")
+            }
+        }
+    }
+
+    private func write(_ change: StoreChange) throws(SQLiteConnection.Failure) {
+        switch change {
+        case .insertSchema(let schema):
+            try connection.run(
+                "INSERT INTO schemas (id, guid, schema_type, schema, refs, metadata, rule_set) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .integer(schema.id), .text(schema.guid), .text(schema.schemaType), .text(schema.schema),
+                    .text(Self.encode(schema.references)), Self.encode(schema.metadata), Self.encode(schema.ruleSet),
+                ])
+            try connection.run(
+                "UPDATE counters SET value = max(value, ?) WHERE name = 'max_schema_id'", [.integer(schema.id)])
+        case .deleteSchema(let id):
+            try connection.run("DELETE FROM schemas WHERE id = ?", [.integer(id)])
+        case .insertVersion(let version):
+            try connection.run(
+                "INSERT INTO versions (subject, version, schema_id, deleted) VALUES (?, ?, ?, ?)",
+                [.text(version.subject), .integer(version.version), .integer(version.schemaId), .integer(version.deleted ? 1 : 0)])
+        case .setVersionDeleted(let subject, let version, let deleted):
+            try connection.run(
+                "UPDATE versions SET deleted = ? WHERE subject = ? AND version = ?",
+                [.integer(deleted ? 1 : 0), .text(subject), .integer(version)])
+        case .deleteVersion(let subject, let version):
+            try connection.run("DELETE FROM versions WHERE subject = ? AND version = ?", [.text(subject), .integer(version)])
+        case .setConfig(let subject, let config):
+            let scope = SQLiteValue.text(subject ?? Self.globalKey)
+            if let config {
+                try connection.run(
+                    "INSERT OR REPLACE INTO configs (scope, compatibility, normalize) VALUES (?, ?, ?)",
+                    [
+                        scope, config.compatibilityLevel.map { .text($0.rawValue) } ?? .null,
+                        config.normalize.map { .integer($0 ? 1 : 0) } ?? .null,
+                    ])
+            } else {
+                try connection.run("DELETE FROM configs WHERE scope = ?", [scope])
+            }
+        case .setMode(let subject, let mode):
+            let scope = SQLiteValue.text(subject ?? Self.globalKey)
+            if let mode {
+                try connection.run("INSERT OR REPLACE INTO modes (scope, mode) VALUES (?, ?)", [scope, .text(mode.rawValue)])
+            } else {
+                try connection.run("DELETE FROM modes WHERE scope = ?", [scope])
+            }
+        }
+    }
+
+    // MARK: Encoding of the JSON columns
+
+    private static func encode(_ references: [SchemaReference]) -> String {
+        JSONWriter.write(
+            .array(references.map { .object(JSONObject(["name": .string($0.name), "subject": .string($0.subject), "version": .number(JSONNumber($0.version))])) }))
+    }
+
+    private static func encode(_ value: JSONValue?) -> SQLiteValue {
+        value.map { .text(JSONWriter.write($0)) } ?? .null
+    }
+
+    private static func decodeJSON(_ text: String) throws(SQLiteConnection.Failure) -> JSONValue {
+        do {
+            return try JSONParser.parse(text)
+        } catch {
+            throw SQLiteConnection.Failure(message: "corrupt JSON column: \(error.message)")
+        }
+    }
+
+    private static func decodeReferences(_ text: String) throws(SQLiteConnection.Failure) -> [SchemaReference] {
+        if text == "[]" { return [] }
+        guard let elements = try decodeJSON(text).arrayValue else {
+            throw SQLiteConnection.Failure(message: "corrupt references column: \(text)")
+        }
+        return elements.compactMap { element in
+            guard let name = element["name"]?.stringValue, let subject = element["subject"]?.stringValue,
+                let version = element["version"]?.numberValue?.int64Value
+            else { return nil }
+            return SchemaReference(name: name, subject: subject, version: Int(version))
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import CMicroHTTPD
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An HTTP/1.1 server on libmicrohttpd: a pool of epoll threads, keep-alive, bodies collected in memory.
+public final class HTTPServer: @unchecked Sendable {
+    // Everything here is immutable after init or atomic, so the pool threads may read this object freely.
+    /// The running daemon's address; 0 once stopped, so that only one `stop` tears it down.
+    private let daemonAddress = Atomic<Int>(0)
+    private let responder: any HTTPResponder
+    private let maxBodyBytes: Int
+    private let inFlight = Atomic<Int>(0)
+    /// The port actually bound (differs from the configured one when that was 0).
+    public private(set) var port: UInt16 = 0
+
+    public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder) throws(HTTPServerError) {
+        self.responder = responder
+        self.maxBodyBytes = max(0, configuration.maxBodyBytes)
+        let daemon = try start(configuration)
+        daemonAddress.store(Int(bitPattern: UnsafeRawPointer(daemon)), ordering: .releasing)
+        port = Self.boundPort(of: daemon) ?? configuration.port
+    }
+
+    deinit { stop() }
+
+    private func start(_ configuration: HTTPServerConfiguration) throws(HTTPServerError) -> OpaquePointer {
+        guard var address = SocketAddress(host: configuration.host, port: configuration.port) else {
+            throw .unresolvableHost(configuration.host)
+        }
+        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ERROR_LOG.rawValue
+            | MHD_USE_ITC.rawValue
+        if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        let started = address.withSockaddr { bindAddress in
+            var options = [
+                MHD_OptionItem(option: .THREAD_POOL_SIZE, value: max(1, configuration.threads), ptr_value: nil),
+                MHD_OptionItem(option: .CONNECTION_TIMEOUT, value: max(1, configuration.idleTimeoutSeconds), ptr_value: nil),
+                MHD_OptionItem(option: .URI_LOG_CALLBACK, value: unsafeBitCast(requestStarted, to: Int.self), ptr_value: context),
+                MHD_OptionItem(option: .NOTIFY_COMPLETED, value: unsafeBitCast(requestCompleted, to: Int.self), ptr_value: context),
+                MHD_OptionItem(option: .SOCK_ADDR, value: 0, ptr_value: UnsafeMutableRawPointer(mutating: bindAddress)),
+                MHD_OptionItem(option: .END, value: 0, ptr_value: nil),
+            ]
+            return options.withUnsafeMutableBufferPointer { buffer in
+                cmhd_start_daemon(flags, configuration.port, accessHandler, context, buffer.baseAddress)
+            }
+        }
+        guard let started else { throw .startFailed(host: configuration.host, port: configuration.port) }
+        return started
+    }
+
+    /// Stops accepting, lets requests in progress finish (up to `gracePeriod` seconds), then closes every connection.
+    public func stop(gracePeriod: Double = 10) {
+        let address = daemonAddress.exchange(0, ordering: .acquiringAndReleasing)
+        guard address != 0, let daemon = OpaquePointer(bitPattern: address) else { return }
+        let listenSocket = MHD_quiesce_daemon(daemon)
+        if listenSocket >= 0 { close(listenSocket) }
+        var waited = 0.0
+        while inFlight.load(ordering: .acquiring) > 0 && waited < gracePeriod {
+            usleep(5_000)
+            waited += 0.005
+        }
+        MHD_stop_daemon(daemon)
+    }
+
+    /// How much of an oversized body without a declared length is read and dropped before the connection is cut.
+    private static let drainAllowance = 64 << 20
+
+    /// Requests whose headers have arrived and whose response has not been fully sent yet.
+    public var requestsInProgress: Int { inFlight.load(ordering: .relaxed) }
+
+    private static func boundPort(of daemon: OpaquePointer) -> UInt16? {
+        guard let info = cmhd_daemon_info(daemon, .DAEMON_INFO_LISTEN_FD) else { return nil }
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(info.pointee.listen_fd, $0, &length) }
+        }
+        guard result == 0 else { return nil }
+        return SocketAddress.port(of: storage)
+    }
+
+    // MARK: Request life cycle (called on pool threads)
+
+    fileprivate func begin(target: String) -> RequestState {
+        inFlight.add(1, ordering: .relaxed)
+        return RequestState(target: target)
+    }
+
+    fileprivate func end() {
+        inFlight.subtract(1, ordering: .releasing)
+    }
+
+    fileprivate func handle(connection: OpaquePointer, method: String, state: RequestState, upload: UnsafePointer<CChar>?,
+                            uploadSize: UnsafeMutablePointer<Int>) -> MHD_Result {
+        if !state.headersSeen {
+            // Answering on this first call would make libmicrohttpd drop keep-alive; only an oversized
+            // declared body is answered now, before it is read, and that connection closes anyway.
+            state.headersSeen = true
+            if let declared = header(connection, "Content-Length").flatMap({ Int($0) }) {
+                if declared > maxBodyBytes {
+                    state.answered = true
+                    return queue(responder.payloadTooLarge(limit: maxBodyBytes), on: connection, closing: true)
+                }
+                state.body.reserveCapacity(declared)
+            }
+            return .YES
+        }
+        let received = uploadSize.pointee
+        if state.answered {
+            uploadSize.pointee = 0
+            return .YES
+        }
+        if received > 0 {
+            uploadSize.pointee = 0
+            if state.oversized {
+                // libmicrohttpd accepts a response only before the body or after all of it, so a body without a
+                // declared length is read to its end and dropped; past a hard cap the connection is cut instead.
+                state.discarded += received
+                return state.discarded > maxBodyBytes + Self.drainAllowance ? .NO : .YES
+            }
+            if state.body.count + received > maxBodyBytes {
+                state.oversized = true
+                state.discarded = state.body.count + received
+                state.body = []
+                return .YES
+            }
+            if let upload {
+                state.body.append(contentsOf: UnsafeRawBufferPointer(start: upload, count: received))
+            }
+            return .YES
+        }
+        if state.oversized { return queue(responder.payloadTooLarge(limit: maxBodyBytes), on: connection, closing: false) }
+        let request = HTTPRequest(
+            method: method, target: state.target, contentType: header(connection, "Content-Type"), body: state.body)
+        state.body = []
+        return queue(responder.respond(to: request), on: connection, closing: false)
+    }
+
+    private func header(_ connection: OpaquePointer, _ name: String) -> String? {
+        MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
+    }
+
+    private func queue(_ response: HTTPResponse, on connection: OpaquePointer, closing: Bool) -> MHD_Result {
+        if let prepared = response.prepared, let shared = prepared.handle, !closing {
+            return MHD_queue_response(connection, UInt32(response.status), shared)
+        }
+        let body = response.prepared?.body ?? response.body
+        guard let handle = makeMHDResponse(contentType: response.contentType, body: body, closesConnection: closing)
+        else { return .NO }
+        defer { MHD_destroy_response(handle) }
+        return MHD_queue_response(connection, UInt32(response.status), handle)
+    }
+}
+
+/// Per-request state, created when the request line arrives and freed when libmicrohttpd reports completion.
+private final class RequestState {
+    /// The request target exactly as sent (not percent-decoded), with its query string.
+    let target: String
+    var headersSeen = false
+    /// Set once a response is queued early (a declared length over the limit).
+    var answered = false
+    var oversized = false
+    var discarded = 0
+    var body: [UInt8] = []
+
+    init(target: String) { self.target = target }
+}
+
+private typealias URILogCallback = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, OpaquePointer?) -> UnsafeMutableRawPointer?
+
+/// Receives the raw request target before libmicrohttpd decodes it; its result becomes the request's context.
+private let requestStarted: URILogCallback = { context, uri, _ in
+    guard let context else { return nil }
+    let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+    let target = uri.map { String(cString: $0) } ?? "/"
+    return Unmanaged.passRetained(server.begin(target: target)).toOpaque()
+}
+
+private let requestCompleted: MHD_RequestCompletedCallback = { context, _, requestContext, _ in
+    guard let context, let requestContext, let state = requestContext.pointee else { return }
+    Unmanaged<RequestState>.fromOpaque(state).release()
+    requestContext.pointee = nil
+    Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue().end()
+}
+
+private let accessHandler: MHD_AccessHandlerCallback = { context, connection, _, method, _, upload, uploadSize, requestContext in
+    guard let context, let connection, let uploadSize, let requestContext, let statePointer = requestContext.pointee else {
+        return .NO
+    }
+    let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+    let state = Unmanaged<RequestState>.fromOpaque(statePointer).takeUnretainedValue()
+    let methodName = method.map { String(cString: $0) } ?? "GET"
+    return server.handle(connection: connection, method: methodName, state: state, upload: upload, uploadSize: uploadSize)
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Avro
+import Foundation
+
+/// `schema-registry compat`: may a new schema go live next to the versions before it?
+///
+/// Exit status: 0 compatible, 1 incompatible, 2 invalid schema, unreadable file, unreachable registry
+/// or usage error (message on stderr).
+public struct CompatCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "compat",
+        abstract: CompatOptions.configuration.abstract,
+        usage: CompatOptions.configuration.usage,
+        discussion: CompatOptions.configuration.discussion + "\n\n" + CompatOptions.argumentsHelp)
+
+    /// Everything after `compat`, parsed in `run` so that usage errors exit with 2.
+    @Argument(parsing: .captureForPassthrough, help: .hidden)
+    var arguments: [String] = []
+
+    public init() {}
+
+    public func run() async throws {
+        let options: CompatOptions
+        do {
+            options = try CompatOptions.parse(arguments)
+        } catch {
+            if CompatOptions.exitCode(for: error) == .success {
+                print(CompatOptions.helpMessage())
+                return
+            }
+            throw fail(CompatOptions.message(for: error) + "\nRun 'schema-registry compat --help' for usage.")
+        }
+        let report: CompatReport
+        do {
+            report = try await Self.report(for: options.mode())
+        } catch {
+            throw fail(error.description)
+        }
+        print(options.json ? report.json : report.text)
+        if !report.compatible { throw ExitCode(1) }
+    }
+
+    private func fail(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        return ExitCode(2)
+    }
+
+    static func report(for mode: CompatOptions.Mode) async throws(CompatError) -> CompatReport {
+        switch mode {
+        case .pair(let readerPath, let writerPath):
+            let reader = try CompatSchemaFiles.load(readerPath), writer = try CompatSchemaFiles.load(writerPath)
+            let found = SchemaCompatibility.incompatibilities(reader: reader, writer: writer)
+            return CompatReport(
+                compatible: found.isEmpty, reader: readerPath, writer: writerPath,
+                incompatibilities: found.map(CompatReport.Finding.init))
+
+        case .versions(let newPath, let previousArguments, let level):
+            let new = try load(CompatSchemaFiles.expand(newPath), single: newPath)
+            var previous: [(name: String, schema: AvroSchema)] = []
+            for argument in previousArguments {
+                // Previous versions go newest first; a directory or glob lists oldest first.
+                for path in try CompatSchemaFiles.expand(argument).reversed() {
+                    previous.append((path, try CompatSchemaFiles.load(path)))
+                }
+            }
+            let check = CompatReport.check((newPath, new), against: previous, level: level)
+            return CompatReport(compatible: check.compatible, level: level.rawValue, checks: [check])
+
+        case .history(let argument, let level):
+            var versions: [(name: String, schema: AvroSchema)] = []
+            for path in try CompatSchemaFiles.expand(argument) {
+                versions.append((path, try CompatSchemaFiles.load(path)))
+            }
+            let checks = versions.indices.map { index in
+                CompatReport.check(versions[index], against: versions[..<index].reversed(), level: level)
+            }
+            return CompatReport(compatible: checks.allSatisfy(\.compatible), level: level.rawValue, checks: checks)
+
+        case .registry(let newPath, let url, let subject, let level):
+            let registry = try CompatRegistry(url)
+            guard let level else {
+                guard let data = FileManager.default.contents(atPath: newPath) else {
+                    throw CompatError("\(newPath): cannot read the file")
+                }
+                let text = String(decoding: data, as: UTF8.self)
+                _ = try CompatSchemaFiles.load(newPath)  // a local error reads better than the registry's 42201
+                let verdict = try await registry.check(schemaText: text, subject: subject)
+                return CompatReport(
+                    compatible: verdict.compatible, registry: url, subject: subject, schema: newPath, messages: verdict.messages)
+            }
+            let new = try CompatSchemaFiles.load(newPath)
+            let previous = try await registry.versions(of: subject)
+            let check = CompatReport.check((newPath, new), against: previous, level: level)
+            return CompatReport(
+                compatible: check.compatible, level: level.rawValue, registry: url, subject: subject, checks: [check])
+        }
+    }
+
+    private static func load(_ paths: [String], single argument: String) throws(CompatError) -> AvroSchema {
+        guard paths.count == 1 else {
+            throw CompatError("\(argument): the new schema must be one file (a directory or glob only works alone or as previous versions)")
+        }
+        return try CompatSchemaFiles.load(paths[0])
+    }
+}

@@ -1,0 +1,255 @@
+import Avro
+import Foundation
+
+/// A client for the Confluent Schema Registry REST API, with the caches a serializer needs.
+///
+/// Safe to share between threads and tasks. After the first call for an id, a (subject, schema) pair or a version,
+/// the answer comes from memory: a warm serializer or deserializer makes no network call.
+///
+/// ```swift
+/// let client = try SchemaRegistryClient(SchemaRegistryConfiguration(url: "http://localhost:8081"))
+/// let id = try await client.register(subject: "orders-value", schema: SchemaInfo(schema: orderSchemaJSON))
+/// let schema = try await client.schema(id: id)
+/// ```
+public final class SchemaRegistryClient: Sendable {
+    public let configuration: SchemaRegistryConfiguration
+    private let connection: RESTConnection
+    private let cache: SchemaCache
+    /// Requests under way for cacheable answers, so concurrent callers on a cold cache share one request.
+    private let inFlight = Locked<[SchemaCache.MissKey: Task<Result<JSONValue, SchemaRegistryError>, Never>]>([:])
+
+    public init(_ configuration: SchemaRegistryConfiguration) throws(SchemaRegistryError) {
+        self.configuration = configuration
+        self.connection = try RESTConnection(configuration: configuration, transport: try Self.transport(for: configuration))
+        self.cache = SchemaCache(latestTTL: configuration.latestCacheTTL, negativeTTL: configuration.negativeCacheTTL)
+    }
+
+    // MARK: Registering and finding schemas
+
+    /// Registers a schema under a subject (or finds it already registered) and returns its global id.
+    public func register(subject: String, schema: SchemaInfo, normalize: Bool = false) async throws(SchemaRegistryError)
+        -> Int
+    {
+        let key = SchemaCache.SubjectSchemaKey(subject: subject, schema: schema, normalize: normalize)
+        if let id = cache.registeredID(key) { return id }
+        let response = try await connection.call(
+            "POST", "/subjects/\(Self.segment(subject))/versions", query: Self.flag("normalize", normalize),
+            body: WireShapes.requestBody(schema))
+        let id = try WireShapes.id(response)
+        cache.store(registeredID: id, for: key)
+        return id
+    }
+
+    /// Finds the version of a subject that holds this schema (`POST /subjects/{subject}`), without registering it.
+    public func lookUp(subject: String, schema: SchemaInfo, normalize: Bool = false) async throws(SchemaRegistryError)
+        -> RegisteredSchema
+    {
+        let key = SchemaCache.SubjectSchemaKey(subject: subject, schema: schema, normalize: normalize)
+        if let found = cache.lookup(key) { return found }
+        let response = try await cachingMiss(.lookup(key)) { [connection] () async throws(SchemaRegistryError) in
+            try await connection.call(
+                "POST", "/subjects/\(Self.segment(subject))", query: Self.flag("normalize", normalize),
+                body: WireShapes.requestBody(schema))
+        }
+        let found = try WireShapes.registeredSchema(response, subject: subject)
+        cache.store(lookup: found, for: key)
+        return found
+    }
+
+    /// The schema with a global id. `subject` selects the registry context to look in (`:.ctx:subject`).
+    public func schema(id: Int, subject: String? = nil) async throws(SchemaRegistryError) -> SchemaInfo {
+        let key = SchemaCache.IDKey(context: SchemaCache.context(ofSubject: subject), id: id)
+        if let schema = cache.schema(key) { return schema }
+        let response = try await cachingMiss(.id(key)) { [connection] () async throws(SchemaRegistryError) in
+            try await connection.call("GET", "/schemas/ids/\(id)", query: subject.map { [("subject", $0)] } ?? [])
+        }
+        let schema = try WireShapes.schemaInfo(response)
+        cache.store(schema: schema, for: key)
+        if let guid = response["guid"]?.stringValue { cache.store(schema: schema, guid: guid) }
+        return schema
+    }
+
+    /// The schema with a GUID (registries from Confluent 8.0 on).
+    public func schema(guid: String) async throws(SchemaRegistryError) -> SchemaInfo {
+        if let schema = cache.schema(guid: guid) { return schema }
+        let response = try await cachingMiss(.guid(guid)) { [connection] () async throws(SchemaRegistryError) in
+            try await connection.call("GET", "/schemas/guids/\(Self.segment(guid))")
+        }
+        let schema = try WireShapes.schemaInfo(response)
+        cache.store(schema: schema, guid: guid)
+        return schema
+    }
+
+    /// The latest version of a subject, kept for `latestCacheTTL`.
+    public func latestVersion(subject: String) async throws(SchemaRegistryError) -> RegisteredSchema {
+        if let latest = cache.latest(subject) { return latest }
+        let response = try await cachingMiss(.latest(subject)) { [connection] () async throws(SchemaRegistryError) in
+            try await connection.call("GET", "/subjects/\(Self.segment(subject))/versions/latest")
+        }
+        let latest = try WireShapes.registeredSchema(response, subject: subject)
+        cache.store(latest: latest)
+        return latest
+    }
+
+    /// One version of a subject.
+    public func version(subject: String, version: Int) async throws(SchemaRegistryError) -> RegisteredSchema {
+        let key = SchemaCache.VersionKey(subject: subject, version: version)
+        if let found = cache.version(key) { return found }
+        let response = try await cachingMiss(.version(key)) { [connection] () async throws(SchemaRegistryError) in
+            try await connection.call("GET", "/subjects/\(Self.segment(subject))/versions/\(version)")
+        }
+        let found = try WireShapes.registeredSchema(response, subject: subject)
+        cache.store(version: found)
+        return found
+    }
+
+    // MARK: Listing (never cached)
+
+    public func subjects(prefix: String? = nil, includeDeleted: Bool = false) async throws(SchemaRegistryError)
+        -> [String]
+    {
+        var query = Self.flag("deleted", includeDeleted)
+        if let prefix { query.append(("subjectPrefix", prefix)) }
+        return try WireShapes.strings(try await connection.call("GET", "/subjects", query: query))
+    }
+
+    public func versions(subject: String, includeDeleted: Bool = false) async throws(SchemaRegistryError) -> [Int] {
+        try WireShapes.ints(
+            try await connection.call(
+                "GET", "/subjects/\(Self.segment(subject))/versions", query: Self.flag("deleted", includeDeleted)))
+    }
+
+    // MARK: Compatibility and configuration (never cached)
+
+    /// Tests a schema against one version of a subject, or, with `version` nil, against the versions the subject's
+    /// compatibility level names (exactly as registering would). `verbose` asks the registry for reasons.
+    public func testCompatibility(
+        subject: String, version: SubjectVersion? = nil, schema: SchemaInfo, normalize: Bool = false,
+        verbose: Bool = false
+    ) async throws(SchemaRegistryError) -> CompatibilityResult {
+        var path = "/compatibility/subjects/\(Self.segment(subject))/versions"
+        if let version { path += "/\(version.pathSegment)" }
+        let response = try await connection.call(
+            "POST", path, query: Self.flag("normalize", normalize) + Self.flag("verbose", verbose),
+            body: WireShapes.requestBody(schema))
+        return try WireShapes.compatibility(response)
+    }
+
+    /// The compatibility configuration of a subject, or of the registry when `subject` is nil.
+    /// `defaultToGlobal` answers with the global configuration when the subject has none of its own.
+    public func config(subject: String? = nil, defaultToGlobal: Bool = false) async throws(SchemaRegistryError)
+        -> RegistryConfig
+    {
+        let path = subject.map { "/config/\(Self.segment($0))" } ?? "/config"
+        return try WireShapes.config(
+            try await connection.call("GET", path, query: Self.flag("defaultToGlobal", defaultToGlobal)))
+    }
+
+    /// Sets the compatibility configuration of a subject, or of the registry when `subject` is nil.
+    @discardableResult
+    public func setConfig(_ config: RegistryConfig, subject: String? = nil) async throws(SchemaRegistryError)
+        -> RegistryConfig
+    {
+        let path = subject.map { "/config/\(Self.segment($0))" } ?? "/config"
+        return try WireShapes.config(
+            try await connection.call("PUT", path, body: WireShapes.configUpdateBody(config)))
+    }
+
+    /// Removes a subject's own configuration, so the global one applies again; returns the removed configuration.
+    @discardableResult
+    public func deleteConfig(subject: String) async throws(SchemaRegistryError) -> RegistryConfig {
+        try WireShapes.config(try await connection.call("DELETE", "/config/\(Self.segment(subject))"))
+    }
+
+    // MARK: Deleting
+
+    /// Deletes a subject (soft by default; `permanent` after a soft delete) and returns the versions deleted.
+    @discardableResult
+    public func deleteSubject(_ subject: String, permanent: Bool = false) async throws(SchemaRegistryError) -> [Int] {
+        defer { cache.forget(subject: subject) }
+        return try WireShapes.ints(
+            try await connection.call(
+                "DELETE", "/subjects/\(Self.segment(subject))", query: Self.flag("permanent", permanent)))
+    }
+
+    /// Deletes one version of a subject (soft by default) and returns its number.
+    @discardableResult
+    public func deleteVersion(subject: String, version: SubjectVersion, permanent: Bool = false)
+        async throws(SchemaRegistryError) -> Int
+    {
+        defer { cache.forget(subject: subject) }
+        return try WireShapes.integer(
+            try await connection.call(
+                "DELETE", "/subjects/\(Self.segment(subject))/versions/\(version.pathSegment)",
+                query: Self.flag("permanent", permanent)))
+    }
+
+    // MARK: Synchronous cache peeks, for hot paths
+
+    /// The schema with this id if it is cached; never touches the network.
+    public func cachedSchema(id: Int, subject: String? = nil) -> SchemaInfo? {
+        cache.schema(SchemaCache.IDKey(context: SchemaCache.context(ofSubject: subject), id: id))
+    }
+
+    /// The id of this schema under this subject if a registration or lookup of it is cached; never touches the network.
+    public func cachedID(subject: String, schema: SchemaInfo, normalize: Bool = false) -> Int? {
+        cache.registeredID(SchemaCache.SubjectSchemaKey(subject: subject, schema: schema, normalize: normalize))
+    }
+
+    /// The latest version of a subject if it is cached and fresh; never touches the network.
+    public func cachedLatestVersion(subject: String) -> RegisteredSchema? { cache.latest(subject) }
+
+    /// Forgets everything cached, positive and negative.
+    public func clearCaches() { cache.removeAll() }
+
+    // MARK: Helpers
+
+    /// Runs a request for a cacheable answer once for all concurrent callers, remembering a "not found" answer.
+    private func cachingMiss(
+        _ key: SchemaCache.MissKey, _ call: @escaping @Sendable () async throws(SchemaRegistryError) -> JSONValue
+    ) async throws(SchemaRegistryError) -> JSONValue {
+        if let miss = cache.miss(key) { throw miss }
+        let task = inFlight.withLock { tasks in
+            if let running = tasks[key] { return running }
+            let task = Task { [cache, inFlight] () async -> Result<JSONValue, SchemaRegistryError> in
+                let result: Result<JSONValue, SchemaRegistryError>
+                do throws(SchemaRegistryError) {
+                    result = .success(try await call())
+                } catch {
+                    cache.store(miss: error, for: key)
+                    result = .failure(error)
+                }
+                inFlight.withLock { $0[key] = nil }
+                return result
+            }
+            tasks[key] = task
+            return task
+        }
+        return try await task.value.get()
+    }
+
+    private static func segment(_ text: String) -> String { RESTConnection.encode(text) }
+
+    private static func flag(_ name: String, _ value: Bool) -> [(String, String)] { value ? [(name, "true")] : [] }
+
+    private static func transport(for configuration: SchemaRegistryConfiguration) throws(SchemaRegistryError)
+        -> any HTTPTransport
+    {
+        let tlsFilesGiven = [configuration.tlsCAFile, configuration.tlsCertificateFile, configuration.tlsKeyFile]
+            .contains { $0 != nil }
+        #if os(Linux)
+        // libcurl directly: FoundationNetworking's URLSession cannot use a CA file or a client certificate, and it
+        // truncates timeouts to whole seconds (a 300 ms timeout fires at once).
+        let tls = CurlTransport.TLS(
+            caFile: configuration.tlsCAFile, certificateFile: configuration.tlsCertificateFile,
+            keyFile: configuration.tlsKeyFile)
+        if CurlTransport.isUnavailable && !tlsFilesGiven { return URLSessionTransport() }
+        return try CurlTransport(tls: tls)
+        #else
+        guard !tlsFilesGiven else {
+            throw .configuration("TLS CA and client certificate files are supported on Linux only")
+        }
+        return URLSessionTransport()
+        #endif
+    }
+}

@@ -1,0 +1,147 @@
+import Avro
+import AvroCodec
+import Foundation
+import SchemaRegistryClient
+
+/// Deserializes Confluent wire-format messages back into values.
+///
+/// The writer schema comes from the registry by the id in the message (or the GUID in a
+/// `__value_schema_id` header). With a reader schema, data is projected onto it by Avro's
+/// resolution rules, so a consumer on schema v2 reads v1 messages with v2's defaults.
+///
+/// ```swift
+/// let deserializer = AvroDeserializer(client: client)
+/// let order = try await deserializer.deserialize(Order.self, from: bytes)
+/// ```
+public final class AvroDeserializer: Sendable {
+    public struct Configuration: Sendable {
+        /// Read with the subject's latest version as the reader schema (needs the topic).
+        public var useLatestVersion: Bool
+        public var subjectNameStrategy: SubjectNameStrategy
+        /// Deserializing message keys (reads `__key_schema_id` headers).
+        public var isKey: Bool
+
+        public init(useLatestVersion: Bool = false, subjectNameStrategy: SubjectNameStrategy = .topicName, isKey: Bool = false) {
+            self.useLatestVersion = useLatestVersion
+            self.subjectNameStrategy = subjectNameStrategy
+            self.isKey = isKey
+        }
+    }
+
+    /// A decoded message: the value and the schema it was written with.
+    public struct Message: Sendable {
+        public var value: AvroValue
+        public var schemaReference: WireFormat.SchemaReference
+        public var writerSchema: AvroSchema
+    }
+
+    public let client: SchemaRegistryClient
+    public let configuration: Configuration
+    public let readerSchema: AvroSchema?
+    private let writers = Locked<[WireFormat.SchemaReference: AvroCodec]>([:])
+    private let resolutions = Locked<[ResolutionKey: AvroResolution]>([:])
+
+    private struct ResolutionKey: Hashable {
+        let writer: WireFormat.SchemaReference
+        /// The registry id of the reader schema with `useLatestVersion`; nil for the configured reader schema.
+        let readerID: Int?
+    }
+
+    public init(client: SchemaRegistryClient, readerSchema: AvroSchema? = nil, configuration: Configuration = .init()) {
+        self.client = client
+        self.readerSchema = readerSchema
+        self.configuration = configuration
+    }
+
+    /// The value in `bytes`, or nil for a tombstone (nil or empty bytes).
+    public func deserialize(_ bytes: [UInt8]?, topic: String? = nil, headers: [String: [UInt8]] = [:]) async throws(SerdeError) -> AvroValue? {
+        guard let bytes, !bytes.isEmpty else { return nil }
+        return try await decode(bytes, topic: topic, headers: headers).value
+    }
+
+    /// A Codable value from `bytes`, or nil for a tombstone.
+    public func deserialize<T: Decodable>(_ type: T.Type, from bytes: [UInt8]?, topic: String? = nil, headers: [String: [UInt8]] = [:]) async throws(SerdeError) -> T? {
+        guard let value = try await deserialize(bytes, topic: topic, headers: headers) else { return nil }
+        do { return try AvroValueDecoder().decode(type, from: value) } catch { throw .codec(error) }
+    }
+
+    /// Decodes a non-empty message and says which schema wrote it.
+    public func decode(_ bytes: [UInt8], topic: String? = nil, headers: [String: [UInt8]] = [:]) async throws(SerdeError) -> Message {
+        let headerName = configuration.isKey ? WireFormat.keySchemaIDHeader : WireFormat.valueSchemaIDHeader
+        let reference: WireFormat.SchemaReference
+        let bodyStart: Int
+        if !headers.isEmpty, let header = headers[headerName] {
+            reference = try WireFormat.parseHeader(header)
+            bodyStart = 0
+        } else {
+            (reference, bodyStart) = try bytes.withUnsafeBytesTyped { (buffer) throws(SerdeError) in try WireFormat.parsePayload(buffer) }
+        }
+        // The warm path stays synchronous: one cache lookup, no async call.
+        let codec = if let cached = writers.withLock({ $0[reference] }) { cached } else { try await writerCodec(reference) }
+        let written: AvroValue
+        do {
+            written = try bytes.withUnsafeBytesTyped { (buffer) throws(AvroCodecError) in
+                try codec.decode(UnsafeRawBufferPointer(rebasing: buffer[bodyStart...]))
+            }
+        } catch {
+            throw .codec(error)
+        }
+        let readerAndID: (AvroSchema, Int?)? = if configuration.useLatestVersion {
+            try await reader(topic: topic)
+        } else {
+            readerSchema.map { ($0, nil) }
+        }
+        guard let (reader, readerID) = readerAndID else {
+            return Message(value: written, schemaReference: reference, writerSchema: codec.schema)
+        }
+        let resolution = try resolution(writer: reference, codec: codec, reader: reader, readerID: readerID)
+        do {
+            return Message(value: try resolution.project(written), schemaReference: reference, writerSchema: codec.schema)
+        } catch {
+            throw .codec(error)
+        }
+    }
+
+    private func reader(topic: String?) async throws(SerdeError) -> (AvroSchema, Int?)? {
+        guard configuration.useLatestVersion else { return readerSchema.map { ($0, nil) } }
+        guard let topic else { throw .unusableSchema("useLatestVersion needs the topic to find the subject") }
+        let subject = try configuration.subjectNameStrategy.subject(
+            topic: topic, isKey: configuration.isKey, recordName: readerSchema?.root.named?.name.fullName)
+        let latest: RegisteredSchema
+        do { latest = try await client.latestVersion(subject: subject) } catch { throw .registry(error) }
+        return (try await writerCodec(.id(latest.id)).schema, latest.id)
+    }
+
+    private func writerCodec(_ reference: WireFormat.SchemaReference) async throws(SerdeError) -> AvroCodec {
+        if let cached = writers.withLock({ $0[reference] }) { return cached }
+        let info: SchemaInfo
+        do {
+            switch reference {
+            case .id(let id): info = try await client.schema(id: id)
+            case .guid(let guid): info = try await client.schema(guid: guid.uuidString.lowercased())
+            }
+        } catch {
+            if error.isNotFound {
+                switch reference {
+                case .id(let id): throw .unknownSchema("id \(id)")
+                case .guid(let guid): throw .unknownSchema("guid \(guid.uuidString.lowercased())")
+                }
+            }
+            throw .registry(error)
+        }
+        let schema = try await SchemaLoader.load(info, client: client)
+        let codec: AvroCodec
+        do { codec = try AvroCodec(schema: schema) } catch { throw .codec(error) }
+        writers.withLock { $0[reference] = codec }
+        return codec
+    }
+
+    private func resolution(writer: WireFormat.SchemaReference, codec: AvroCodec, reader: AvroSchema, readerID: Int?) throws(SerdeError) -> AvroResolution {
+        let key = ResolutionKey(writer: writer, readerID: readerID)
+        if let cached = resolutions.withLock({ $0[key] }) { return cached }
+        let resolution: AvroResolution
+        do { resolution = try AvroResolution(writer: codec.schema, reader: reader) } catch { throw .codec(error) }
+        resolutions.withLock { $0[key] = resolution }
+        return resolution
+    }
+}

@@ -1,0 +1,139 @@
+import Avro
+import AvroCodec
+import SchemaRegistryClient
+
+/// Serializes values into Confluent wire-format messages: 0x00, the schema id, the Avro body.
+///
+/// ```swift
+/// let client = try SchemaRegistryClient(SchemaRegistryConfiguration(url: "http://localhost:8081"))
+/// let serializer = try AvroSerializer(client: client, schema: orderSchemaJSON)
+/// let bytes = try await serializer.serialize(order, topic: "orders")   // registers "orders-value" once
+/// ```
+///
+/// After the first message for a subject the schema id and codec come from memory, so a warm
+/// serializer makes no network call. Safe to share between tasks.
+public final class AvroSerializer: Sendable {
+    public struct Configuration: Sendable {
+        /// Register the schema under its subject when it is not there yet (Confluent's `auto.register.schemas`).
+        public var autoRegisterSchemas: Bool
+        /// Ignore the given schema and write with the subject's latest registered version (`use.latest.version`).
+        public var useLatestVersion: Bool
+        /// Ask the registry to normalize the schema before registering or looking it up (`normalize.schemas`).
+        public var normalizeSchemas: Bool
+        public var subjectNameStrategy: SubjectNameStrategy
+        /// Serializing message keys rather than values (decides `-key` / `-value` subjects).
+        public var isKey: Bool
+
+        public init(
+            autoRegisterSchemas: Bool = true, useLatestVersion: Bool = false, normalizeSchemas: Bool = false,
+            subjectNameStrategy: SubjectNameStrategy = .topicName, isKey: Bool = false
+        ) {
+            self.autoRegisterSchemas = autoRegisterSchemas
+            self.useLatestVersion = useLatestVersion
+            self.normalizeSchemas = normalizeSchemas
+            self.subjectNameStrategy = subjectNameStrategy
+            self.isKey = isKey
+        }
+    }
+
+    public let client: SchemaRegistryClient
+    public let configuration: Configuration
+    /// The schema values are written with, unless `useLatestVersion` is set.
+    public let schema: AvroSchema?
+    private let schemaText: String?
+    private let codec: AvroCodec?
+    private let byTopic = Locked<[String: (id: Int, codec: AvroCodec)]>([:])
+    private let byID = Locked<[Int: AvroCodec]>([:])
+
+    /// A serializer for values of `schema` (schema JSON text, registered as given).
+    public init(client: SchemaRegistryClient, schema: String, configuration: Configuration = .init()) throws(SerdeError) {
+        self.client = client
+        self.configuration = configuration
+        do {
+            let parsed = try AvroSchema(parsing: schema)
+            self.schema = parsed
+            self.codec = try AvroCodec(schema: parsed)
+        } catch let error as AvroSchemaError {
+            throw .unusableSchema(error.message)
+        } catch let error as AvroCodecError {
+            throw .codec(error)
+        } catch {
+            throw .unusableSchema("\(error)")
+        }
+        self.schemaText = schema
+    }
+
+    /// A serializer that always writes with the subject's latest registered schema.
+    public init(client: SchemaRegistryClient, configuration: Configuration = .init(useLatestVersion: true)) {
+        self.client = client
+        var configuration = configuration
+        configuration.useLatestVersion = true
+        self.configuration = configuration
+        self.schema = nil
+        self.schemaText = nil
+        self.codec = nil
+    }
+
+    /// The framed message for `value`, or nil (a tombstone) for a nil value.
+    public func serialize(_ value: AvroValue?, topic: String) async throws(SerdeError) -> [UInt8]? {
+        guard let value else { return nil }
+        // The warm path stays synchronous: one cache lookup, no async call.
+        let cached = configuration.useLatestVersion ? nil : byTopic.withLock { $0[topic] }
+        let (id, codec) = if let cached { cached } else { try await writer(topic: topic) }
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        WireFormat.appendHeader(id: id, to: &out)
+        do { try codec.encode(value, appendingTo: &out) } catch { throw .codec(error) }
+        return out
+    }
+
+    /// The framed message for a Codable value, or nil (a tombstone) for nil.
+    public func serialize<T: Encodable>(_ value: T?, topic: String) async throws(SerdeError) -> [UInt8]? {
+        guard let value else { return nil }
+        let avroValue: AvroValue
+        do { avroValue = try AvroValueEncoder().encode(value) } catch { throw .codec(error) }
+        return try await serialize(avroValue, topic: topic)
+    }
+
+    /// The subject this serializer writes `topic`'s messages under.
+    public func subject(topic: String) throws(SerdeError) -> String {
+        try configuration.subjectNameStrategy.subject(topic: topic, isKey: configuration.isKey, recordName: schema?.root.named?.name.fullName)
+    }
+
+    private func writer(topic: String) async throws(SerdeError) -> (Int, AvroCodec) {
+        if configuration.useLatestVersion {
+            return try await latestWriter(topic: topic)
+        }
+        // Keyed by topic so a warm call builds no subject string.
+        if let cached = byTopic.withLock({ $0[topic] }) { return cached }
+        let subject = try subject(topic: topic)
+        guard let schemaText, let codec else { throw .unusableSchema("no schema to write with") }
+        let info = SchemaInfo(schema: schemaText)
+        let id: Int
+        do {
+            if configuration.autoRegisterSchemas {
+                id = try await client.register(subject: subject, schema: info, normalize: configuration.normalizeSchemas)
+            } else {
+                id = try await client.lookUp(subject: subject, schema: info, normalize: configuration.normalizeSchemas).id
+            }
+        } catch {
+            throw .registry(error)
+        }
+        byTopic.withLock { $0[topic] = (id, codec) }
+        return (id, codec)
+    }
+
+    private func latestWriter(topic: String) async throws(SerdeError) -> (Int, AvroCodec) {
+        // With no local schema, the record name is unknown until the latest version is fetched; topic strategy it is.
+        let subject = try configuration.subjectNameStrategy.subject(
+            topic: topic, isKey: configuration.isKey, recordName: schema?.root.named?.name.fullName)
+        let latest: RegisteredSchema
+        do { latest = try await client.latestVersion(subject: subject) } catch { throw .registry(error) }
+        if let cached = byID.withLock({ $0[latest.id] }) { return (latest.id, cached) }
+        let parsed = try await SchemaLoader.load(latest.schema, client: client)
+        let codec: AvroCodec
+        do { codec = try AvroCodec(schema: parsed) } catch { throw .codec(error) }
+        byID.withLock { $0[latest.id] = codec }
+        return (latest.id, codec)
+    }
+}

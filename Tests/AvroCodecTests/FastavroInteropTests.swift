@@ -1,0 +1,79 @@
+import Avro
+import AvroCodec
+import Foundation
+import Testing
+
+/// Byte-level interop with fastavro (the Avro library under confluent-kafka-python's AvroSerializer):
+/// its `schemaless_writer` output decodes with our codec to the same value, and our output decodes
+/// with its `schemaless_reader` to the same value, for a record using every type.
+@Suite struct FastavroInteropTests {
+    /// The Python side builds the same value as `Fixtures.everyTypeValue`.
+    static let python = #"""
+        import sys, io, json, uuid, decimal, datetime, fastavro
+        schema = fastavro.parse_schema(json.loads(sys.argv[2]))
+        utc = datetime.timezone.utc
+        value = {
+            "n": None, "flag": True, "i": -42, "l": 1 << 40, "f": 1.5, "d": -2.25,
+            "b": bytes([0, 1, 255, 128]), "s": "h\u00e9llo\u0000w\u00f6rld", "fx": bytes([9, 8, 7, 6]),
+            "color": "GREEN", "tags": ["a", ""], "scores": {"x": 1, "y": -1}, "maybe": "yes",
+            "choice": bytes([1, 2, 3, 4]), "child": {"x": 7}, "children": [{"x": 1}, {"x": 2}],
+            "price": decimal.Decimal("-1234.50"), "id": uuid.UUID("6f1b1f0e-3c49-4d6a-9d2f-0b8a1f2c3d4e"),
+            "day": datetime.date(1970, 1, 1) + datetime.timedelta(days=19000),
+            "at": datetime.datetime.fromtimestamp(1700000000, utc) + datetime.timedelta(milliseconds=123),
+            "atMicros": datetime.datetime.fromtimestamp(1700000000, utc) + datetime.timedelta(milliseconds=500),
+        }
+        if sys.argv[1] == "write":
+            out = io.BytesIO()
+            fastavro.schemaless_writer(out, schema, value)
+            print(out.getvalue().hex())
+        else:
+            data = bytes.fromhex(sys.stdin.read().strip())
+            stream = io.BytesIO(data)
+            read = fastavro.schemaless_reader(stream, schema, schema)
+            if stream.tell() != len(data):
+                sys.exit("trailing bytes")
+            if read != value:
+                sys.exit("mismatch: " + repr({k: (read[k], value[k]) for k in value if read[k] != value[k]}))
+            print("same")
+        """#
+
+    static func runPython(_ mode: String, stdin: String = "") throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", python, mode, Fixtures.everyTypeSchema]
+        let input = Pipe(), output = Pipe(), error = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    static func bytes(fromHex hex: String) -> [UInt8] {
+        let digits = Array(hex.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+        return stride(from: 0, to: digits.count - 1, by: 2).compactMap { UInt8(String(decoding: digits[$0...$0 + 1], as: UTF8.self), radix: 16) }
+    }
+
+    @Test func fastavroBytesDecodeToTheSameValue() throws {
+        let result = try Self.runPython("write")
+        try #require(result.status == 0, "python failed: \(result.error)")
+        let codec = try Fixtures.codec(Fixtures.everyTypeSchema)
+        let bytes = Self.bytes(fromHex: result.output)
+        #expect(try codec.decode(bytes) == Fixtures.everyTypeValue)
+        // Same value, same encoding: the bytes match exactly.
+        #expect(try codec.encode(Fixtures.everyTypeValue) == bytes)
+    }
+
+    @Test func ourBytesDecodeWithFastavroToTheSameValue() throws {
+        let codec = try Fixtures.codec(Fixtures.everyTypeSchema)
+        let hex = try codec.encode(Fixtures.everyTypeValue).hexString
+        let result = try Self.runPython("read", stdin: hex)
+        #expect(result.status == 0, "fastavro: \(result.error)")
+        #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "same")
+    }
+}

@@ -1,0 +1,60 @@
+import Avro
+import AvroCodec
+import Foundation
+
+/// Schemas and values shared by the codec tests.
+enum Fixtures {
+    /// A record using every Avro type and every logical type libavro can carry.
+    static let everyTypeSchema = """
+        {"type": "record", "name": "Everything", "namespace": "test", "fields": [
+          {"name": "n", "type": "null"},
+          {"name": "flag", "type": "boolean"},
+          {"name": "i", "type": "int"},
+          {"name": "l", "type": "long"},
+          {"name": "f", "type": "float"},
+          {"name": "d", "type": "double"},
+          {"name": "b", "type": "bytes"},
+          {"name": "s", "type": "string"},
+          {"name": "fx", "type": {"type": "fixed", "name": "Four", "size": 4}},
+          {"name": "color", "type": {"type": "enum", "name": "Color", "symbols": ["RED", "GREEN", "BLUE"]}},
+          {"name": "tags", "type": {"type": "array", "items": "string"}},
+          {"name": "scores", "type": {"type": "map", "values": "long"}},
+          {"name": "maybe", "type": ["null", "string"]},
+          {"name": "choice", "type": ["int", "string", "Four"]},
+          {"name": "child", "type": {"type": "record", "name": "Child", "fields": [{"name": "x", "type": "int"}]}},
+          {"name": "children", "type": {"type": "array", "items": "Child"}},
+          {"name": "price", "type": {"type": "bytes", "logicalType": "decimal", "precision": 10, "scale": 2}},
+          {"name": "id", "type": {"type": "string", "logicalType": "uuid"}},
+          {"name": "day", "type": {"type": "int", "logicalType": "date"}},
+          {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+          {"name": "atMicros", "type": {"type": "long", "logicalType": "timestamp-micros"}}
+        ]}
+        """
+
+    static let everyTypeValue: AvroValue = .record(AvroRecord(fields: [
+        .init("n", .null),
+        .init("flag", .boolean(true)),
+        .init("i", .int(-42)),
+        .init("l", .long(1 << 40)),
+        .init("f", .float(1.5)),
+        .init("d", .double(-2.25)),
+        .init("b", .bytes([0, 1, 255, 128])),
+        .init("s", .string("héllo\u{0}wörld")),
+        .init("fx", .fixed([9, 8, 7, 6])),
+        .init("color", .enumSymbol("GREEN")),
+        .init("tags", .array([.string("a"), .string("")])),
+        .init("scores", .map(["x": .long(1), "y": .long(-1)])),
+        .init("maybe", .string("yes")),
+        .init("choice", .fixed([1, 2, 3, 4])),
+        .init("child", .record(AvroRecord(fields: [.init("x", .int(7))]))),
+        .init("children", .array([.record(AvroRecord(fields: [.init("x", .int(1))])), .record(AvroRecord(fields: [.init("x", .int(2))]))])),
+        .init("price", .decimal(AvroDecimal("-1234.50")!)),
+        .init("id", .uuid(UUID(uuidString: "6f1b1f0e-3c49-4d6a-9d2f-0b8a1f2c3d4e")!)),
+        .init("day", .date(Date(timeIntervalSince1970: 19_000 * 86_400))),
+        .init("at", .timestamp(Date(timeIntervalSince1970: 1_700_000_000.123))),
+        .init("atMicros", .timestamp(Date(timeIntervalSince1970: 1_700_000_000.5))),
+    ]))
+
+    static func schema(_ text: String) throws -> AvroSchema { try AvroSchema(parsing: text) }
+    static func codec(_ text: String) throws -> AvroCodec { try AvroCodec(schema: AvroSchema(parsing: text)) }
+}

@@ -1,0 +1,123 @@
+import Testing
+@testable import Avro
+
+@Suite("Schema JSON for storage: round trip, every attribute kept, byte for byte stable")
+struct SchemaWriterTests {
+    /// Every distinct schema text of the corpus that parses (strictly, or leniently as a stored schema would).
+    static let corpusSchemas: [String] = {
+        var seen: Set<String> = []
+        var texts: [String] = []
+        for c in CorpusCase.all {
+            for text in [c.readerText, c.writerText] where seen.insert(text).inserted {
+                if (try? AvroSchema(parsing: text, options: .lenient)) != nil { texts.append(text) }
+            }
+        }
+        return texts
+    }()
+
+    static func roundTrip(_ text: String, options: ParseOptions = .init()) throws {
+        let schema = try AvroSchema(parsing: text, options: options)
+        let json = schema.json
+        let again = try AvroSchema(parsing: json, options: options)
+        #expect(again == schema, "\(text)\n\(json)")
+        #expect(again.json == json, "not stable: \(json)")
+        #expect(again.canonicalForm == schema.canonicalForm)
+        #expect(attributeKeys(try JSONValue(parsing: json)) == attributeKeys(try JSONValue(parsing: text)), "\(text)\n\(json)")
+    }
+
+    /// How often each attribute name occurs at any depth, leaving out `namespace` (written only where it is
+    /// needed) and the objects that are only a `{"type": name}` wrapper around a primitive or reference.
+    static func attributeKeys(_ value: JSONValue) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        func visit(_ value: JSONValue) {
+            switch value {
+            case .array(let elements): elements.forEach(visit)
+            case .object(let object):
+                if object.count == 1, object["type"]?.stringValue != nil { return }
+                for member in object where member.key != "namespace" {
+                    counts[member.key, default: 0] += 1
+                    visit(member.value)
+                }
+            default: break
+            }
+        }
+        visit(value)
+        return counts
+    }
+
+    @Test("every corpus schema round-trips", arguments: corpusSchemas)
+    func corpusRoundTrip(_ text: String) throws {
+        let strict = (try? AvroSchema(parsing: text)) != nil
+        try Self.roundTrip(text, options: strict ? .init() : .lenient)
+    }
+
+    @Test("every example schema round-trips")
+    func examplesRoundTrip() throws {
+        let files = try repositorySchemaFiles()
+        #expect(files.contains { $0.name == "example-every-type.avsc" })
+        for file in files {
+            try Self.roundTrip(file.text)
+        }
+    }
+
+    @Test("the corpus has enough schemas to mean something")
+    func corpusSize() {
+        #expect(Self.corpusSchemas.count > 400)
+    }
+
+    @Test("output is compact, in Java's key order, and keeps docs, defaults, aliases, order, logical types and properties")
+    func exactOutput() throws {
+        // Written the way the writer writes, so the output must be this text without whitespace.
+        let text = """
+            {"type":"record","name":"Payment","namespace":"com.acme","doc":"A payment.","fields":[
+              {"name":"id","type":{"type":"string","logicalType":"uuid"},"doc":"Key.","order":"descending","x-pii":false,"aliases":["key"]},
+              {"name":"amount","type":{"type":"bytes","logicalType":"decimal","precision":12,"scale":2},"default":"\\u0000"},
+              {"name":"big","type":"long","default":9223372036854775807},
+              {"name":"ratio","type":"double","default":1.50},
+              {"name":"tiny","type":"double","default":-1E-300},
+              {"name":"status","type":{"type":"enum","name":"Status","doc":"S.","symbols":["OK","FAILED"],"default":"OK","x":{"y":[1,null]},"aliases":["State"]}},
+              {"name":"history","type":{"type":"array","items":"Status","x-array":1},"default":["OK"]},
+              {"name":"other","type":{"type":"fixed","name":"Other","namespace":"org.other","size":2,"aliases":["com.acme.Legacy"]}},
+              {"name":"again","type":["null","org.other.Other","Status"],"default":null},
+              {"name":"text","type":"string","default":"é \\"quoted\\" \\\\ \\n\\t\\u0001"}
+            ],"x-owner":"team","aliases":["Pay"]}
+            """
+        let compact = text.split(separator: "\n").map { $0.trimmingPrefix(while: \.isWhitespace) }.joined()
+        let schema = try AvroSchema(parsing: text)
+        #expect(schema.json == compact)
+    }
+
+    @Test("a redundant namespace is dropped, a needed one is written, and a dotted name becomes name plus namespace")
+    func namespaces() throws {
+        let schema = try AvroSchema(parsing: """
+            {"type": "record", "name": "a.R", "fields": [
+              {"name": "same", "type": {"type": "fixed", "name": "F", "namespace": "a", "size": 1}},
+              {"name": "other", "type": {"type": "fixed", "name": "b.G", "size": 1}},
+              {"name": "none", "type": {"type": "fixed", "name": "H", "namespace": "", "size": 1}},
+              {"name": "refs", "type": ["a.F", "b.G", "H"]}]}
+            """)
+        #expect(schema.json == #"{"type":"record","name":"R","namespace":"a","fields":[{"name":"same","type":{"type":"fixed","name":"F","size":1}},{"name":"other","type":{"type":"fixed","name":"G","namespace":"b","size":1}},{"name":"none","type":{"type":"fixed","name":"H","namespace":"","size":1}},{"name":"refs","type":["F","b.G","H"]}]}"#)
+        #expect(try AvroSchema(parsing: schema.json) == schema)
+    }
+
+    @Test("hand-written schemas round-trip", arguments: CanonicalFormTests.handWritten + [
+        #"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "order": "IGNORE"}]}"#,
+        #"{"type": "record", "name": "R", "namespace": "n", "aliases": ["A", "m.B", ".C"], "fields": []}"#,
+        #"{"type": "record", "name": "R", "namespace": "n", "fields": [{"name": "g", "type": {"type": "record", "name": "G", "namespace": "", "fields": []}}, {"name": "h", "type": "G"}]}"#,
+        #"{"type": "map", "values": {"type": "long", "logicalType": "timestamp-millis", "x": [{"nested": {"deep": true}}]}}"#,
+        #"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "double", "default": "-Infinity"}, {"name": "b", "type": "float", "default": 3.4028235E38}]}"#,
+        #"["null", {"type": "record", "name": "x.A", "fields": [{"name": "b", "type": {"type": "enum", "name": "B", "symbols": ["Z"]}}]}, "x.B"]"#,
+    ])
+    func handWrittenRoundTrip(_ text: String) throws {
+        try Self.roundTrip(text)
+    }
+
+    @Test("a schema with references is written with names, not with the referenced definitions")
+    func references() throws {
+        let base = try AvroSchema(parsing: #"{"type": "record", "name": "Base", "namespace": "b", "fields": [{"name": "x", "type": "int"}]}"#)
+        let schema = try AvroSchema(parsing: #"{"type": "record", "name": "Derived", "namespace": "b", "fields": [{"name": "base", "type": "Base"}]}"#, references: [base])
+        #expect(schema.json == #"{"type":"record","name":"Derived","namespace":"b","fields":[{"name":"base","type":"Base"}]}"#)
+        #expect(try AvroSchema(parsing: schema.json, references: [base]) == schema)
+        #expect(schema.jsonValue == (try JSONValue(parsing: schema.json)))
+    }
+}

@@ -1,0 +1,69 @@
+import Avro
+import Foundation
+import Testing
+
+@Suite("Concurrent clients")
+struct ConcurrencyTests {
+    @Test("32 clients registering the same new schema at once get one id and one version")
+    func sameSchemaAtOnce() throws {
+        let h = try Harness()
+        let schema = recordSchema("Raced", fields: [nameField])
+        let ids = Mutex32()
+        let port = h.server.port
+        // One thread per client (concurrentPerform would run only as many as there are CPUs); each connects
+        // first and then waits at the gate, so the 32 requests leave together.
+        let gate = DispatchSemaphore(value: 0)
+        let connected = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        for index in 0..<32 {
+            done.enter()
+            Thread.detachNewThread {
+                let client = HTTPConnection(port: port)
+                defer { client.close(); done.leave() }
+                _ = try? client.send("GET", "/")
+                connected.signal()
+                gate.wait()
+                let reply = try? client.send("POST", "/subjects/raced/versions", json: schemaBody(schema))
+                ids.record(index, reply?.status == 200 ? reply?.json["id"]?.int : nil)
+            }
+        }
+        for _ in 0..<32 { connected.wait() }
+        for _ in 0..<32 { gate.signal() }
+        #expect(done.wait(timeout: .now() + 30) == .success)
+        let all = ids.values
+        #expect(all.count == 32)
+        #expect(Set(all.compactMap { $0 }).count == 1)
+        #expect(all.allSatisfy { $0 != nil })
+        #expect(try h.get("/subjects/raced/versions").json.ints == [1])
+    }
+
+    @Test("parallel readers and writers on distinct subjects all succeed")
+    func mixedLoad() throws {
+        let h = try Harness()
+        let failures = Mutex32()
+        let port = h.server.port
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            let client = HTTPConnection(port: port)
+            defer { client.close() }
+            for round in 0..<5 {
+                let subject = "load-\(index)"
+                let field = #"{"name":"f\#(round)","type":"int","default":\#(round)}"#
+                let schema = recordSchema("Load", fields: [nameField] + (round == 0 ? [] : [field]))
+                let registered = try? client.send("POST", "/subjects/\(subject)/versions", json: schemaBody(schema))
+                let latest = try? client.send("GET", "/subjects/\(subject)/versions/latest")
+                let ok = registered?.status == 200 && latest?.json["version"]?.int == round + 1
+                failures.record(index * 10 + round, ok ? nil : 1)
+            }
+        }
+        #expect(failures.values.compactMap { $0 }.isEmpty)
+    }
+}
+
+/// Results gathered from concurrent workers.
+private final class Mutex32: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Int: Int?] = [:]
+
+    func record(_ index: Int, _ value: Int?) { lock.withLock { results[index] = value } }
+    var values: [Int?] { lock.withLock { Array(results.values) } }
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Benchmarks the compatibility checker: a FULL_TRANSITIVE check of a new 50-field record version
+# against 1,000 previous versions (schemas parsed once), in a release build.
+# SCRATCH_PATH selects the build folder (default .build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scratch="${SCRATCH_PATH:-.build}"
+swift build -c release --scratch-path "$scratch" --product compat-benchmark >/dev/null
+"$scratch/release/compat-benchmark"

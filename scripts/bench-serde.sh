@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Benchmarks serialize + deserialize of a 10-field record (strings, longs, doubles, an enum, an array,
+# a nullable union) with warm caches, in one run:
+#   ours      AvroSerializer + AvroDeserializer (wire format, registry caches, libavro body)
+#   codec     AvroCodec alone (AvroValue <-> Avro body, no framing or registry)
+#   libavro   libavro's generic value API alone on the same record (the floor of our overhead)
+#   python    confluent-kafka-python's AvroSerializer + AvroDeserializer with a mock:// registry
+# and prints ratios. Release build; our side talks to a real `schema-registry serve` on a free port.
+# SCRATCH_PATH selects the build folder (default .build); SECONDS_PER_CASE the time per case (default 3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scratch="${SCRATCH_PATH:-.build}"
+seconds="${SECONDS_PER_CASE:-3}"
+swift build -c release --scratch-path "$scratch" --product serde-benchmark >/dev/null
+swift build -c release --scratch-path "$scratch" --product schema-registry >/dev/null
+
+workdir="$(mktemp -d)"
+server_pid=""
+cleanup() {
+    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+    rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+"$scratch/release/schema-registry" serve --listen 127.0.0.1:0 --db "$workdir/registry.db" >"$workdir/server.out" 2>"$workdir/server.err" &
+server_pid=$!
+url=""
+for _ in $(seq 1 100); do
+    url="$(sed -n 's/^schema-registry listening on \(http:.*\)$/\1/p' "$workdir/server.out")"
+    [ -n "$url" ] && break
+    sleep 0.1
+done
+if [ -z "$url" ]; then echo "the registry did not start: $(cat "$workdir/server.err")" >&2; exit 1; fi
+
+"$scratch/release/serde-benchmark" --registry "$url" --seconds "$seconds" | tee "$workdir/swift.txt"
+
+python3 - "$seconds" <<'PY' | tee "$workdir/python.txt"
+import sys, time
+from confluent_kafka.schema_registry import SchemaRegistryClient
+from confluent_kafka.schema_registry.avro import AvroSerializer, AvroDeserializer
+from confluent_kafka.serialization import SerializationContext, MessageField
+schema = """{"type":"record","name":"Trade","namespace":"bench","fields":[
+  {"name":"id","type":"long"},{"name":"symbol","type":"string"},{"name":"venue","type":"string"},
+  {"name":"trader","type":"string"},{"name":"quantity","type":"long"},{"name":"price","type":"double"},
+  {"name":"fee","type":"double"},{"name":"side","type":{"type":"enum","name":"Side","symbols":["BUY","SELL"]}},
+  {"name":"tags","type":{"type":"array","items":"string"}},{"name":"note","type":["null","string"]}]}"""
+value = {"id": 1234567890, "symbol": "ACME", "venue": "XNYS", "trader": "alice@example.com", "quantity": 500,
+         "price": 187.25, "fee": 0.35, "side": "BUY", "tags": ["block", "dark"], "note": "partial fill"}
+client = SchemaRegistryClient.new_client({"url": "mock://bench"})  # the in-memory MockSchemaRegistryClient
+serializer, deserializer = AvroSerializer(client, schema), AvroDeserializer(client)
+context = SerializationContext("bench", MessageField.VALUE)
+assert deserializer(serializer(value, context), context) == value
+for _ in range(2000):
+    deserializer(serializer(value, context), context)
+seconds, operations, start = float(sys.argv[1]), 0, time.perf_counter()
+while time.perf_counter() - start < seconds:
+    for _ in range(1000):
+        deserializer(serializer(value, context), context)
+    operations += 1000
+print("python_ops", int(operations / (time.perf_counter() - start)))
+PY
+
+python3 - "$workdir/swift.txt" "$workdir/python.txt" <<'PY'
+import sys
+figures = {}
+for path in sys.argv[1:]:
+    for line in open(path):
+        name, _, number = line.strip().partition(" ")
+        figures[name] = float(number)
+ours, codec, libavro, python = figures["ours_ops"], figures["codec_ops"], figures["libavro_ops"], figures["python_ops"]
+print()
+print(f"serialize+deserialize per second: ours {ours:,.0f}, codec alone {codec:,.0f}, libavro alone {libavro:,.0f}, python {python:,.0f}")
+print(f"ours / libavro alone:  {ours / libavro:.2f}  (target >= 0.80)")
+print(f"codec / libavro alone: {codec / libavro:.2f}")
+print(f"ours / python:         {ours / python:.1f}x (target >= 20x)")
+PY
