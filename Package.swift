@@ -14,11 +14,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // MD5 / SHA-256 of canonical forms (schema identity, GUIDs).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The server's /metrics: counters and histograms through swift-metrics, in Prometheus' text format.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Layer 1: C bindings. Headers only; the shims hold one-line wrappers and no logic.
         .systemLibrary(name: "CAvro", pkgConfig: "avro-c", providers: [.apt(["libavro-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        // libmicrohttpd's TLS backend: client-certificate verification and clear key/certificate errors.
+        .systemLibrary(name: "CGnuTLS", pkgConfig: "gnutls", providers: [.apt(["libgnutls28-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Layer 2: the Avro schema model, canonical form and compatibility rules. Pure Swift.
@@ -41,13 +46,15 @@ let package = Package(
 
         // Layer 5: faces. The HTTP server, the REST client and serializer, the command line.
         .target(name: "RegistryServer", dependencies: [
-            "RegistryCore", "Avro", "CMicroHTTPD", .product(name: "Logging", package: "swift-log"),
+            "RegistryCore", "RegistryAuth", "Avro", "CMicroHTTPD", "CGnuTLS", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "SchemaRegistryClient", dependencies: ["Avro"]),
         .target(name: "SchemaRegistrySerde", dependencies: ["SchemaRegistryClient", "AvroCodec", "Avro"]),
         .target(name: "SchemaRegistryCLI", dependencies: [
             "Avro", "AvroCodec", "RegistryCore", "RegistrySQLite", "RegistryServer", "SchemaRegistryClient",
             "SchemaRegistrySerde", "RegistryAuth",
+            .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -58,9 +65,9 @@ let package = Package(
         .executableTarget(name: "serde-benchmark", dependencies: ["SchemaRegistrySerde", "AvroCodec", "Avro", "CAvro"], path: "Sources/Benchmarks/serde-benchmark"),
 
         // Shared by the test targets: runs the built binary, starts a real server on a free port.
-        .target(name: "TestSupport", path: "Sources/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Avro"], path: "Sources/TestSupport"),
 
-        .testTarget(name: "AvroTests", dependencies: ["Avro"]),
+        .testTarget(name: "AvroTests", dependencies: ["TestSupport", "Avro"]),
         .testTarget(name: "CompatibilityTests", dependencies: ["TestSupport", "Avro"]),
         .testTarget(name: "AvroCodecTests", dependencies: ["AvroCodec", "Avro"]),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", "RegistrySQLite", "Avro"]),

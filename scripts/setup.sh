@@ -3,7 +3,7 @@
 # Idempotent: installs only what is missing.
 set -euo pipefail
 
-apt_packages=(libavro-dev libmicrohttpd-dev libsqlite3-dev pkg-config curl python3-pip)
+apt_packages=(libavro-dev libmicrohttpd-dev libgnutls28-dev libsqlite3-dev pkg-config curl openssl python3-pip)
 missing=()
 for p in "${apt_packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

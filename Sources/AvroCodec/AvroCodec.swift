@@ -12,6 +12,8 @@ public final class AvroCodec: Sendable {
     let defaults: DefaultValues
     private let validator: BodyValidator
     private let libavro: LibavroClass
+    private let reader: ValueReader
+    private let writer: ValueWriter
 
     public init(schema: AvroSchema) throws(AvroCodecError) {
         self.schema = schema
@@ -19,6 +21,8 @@ public final class AvroCodec: Sendable {
         defaults = DefaultValues(graph: graph)
         validator = BodyValidator(graph: graph)
         libavro = try LibavroClass(canonicalForm: schema.canonicalForm)
+        reader = ValueReader(graph: graph)
+        writer = ValueWriter(graph: graph, defaults: defaults)
     }
 
     /// The Avro binary encoding of `value`.
@@ -30,11 +34,16 @@ public final class AvroCodec: Sendable {
 
     /// Appends the Avro binary encoding of `value` to `out` (after a wire-format header, say).
     public func encode(_ value: AvroValue, appendingTo out: inout [UInt8]) throws(AvroCodecError) {
-        let writer = ValueWriter(graph: graph, defaults: defaults)
+        try withEncoding(value) { body in out.append(contentsOf: body) }
+    }
+
+    /// Calls `body` with the Avro binary encoding of `value`, which is valid only during the call;
+    /// lets a caller copy it once into a buffer of the final size.
+    public func withEncoding<T>(_ value: AvroValue, _ body: (UnsafeRawBufferPointer) -> T) throws(AvroCodecError) -> T {
         try libavro.withWorkspace { (workspace) throws(AvroCodecError) in
             _ = cavro_reset(workspace.value)
             try writer.write(value, node: graph.root, into: workspace.value)
-            out.append(contentsOf: try workspace.write())
+            return body(try workspace.write())
         }
     }
 
@@ -46,7 +55,6 @@ public final class AvroCodec: Sendable {
     /// Decodes one value that fills `bytes` exactly.
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(AvroCodecError) -> AvroValue {
         try validator.validate(bytes)
-        let reader = ValueReader(graph: graph)
         return try libavro.withWorkspace { (workspace) throws(AvroCodecError) in
             try workspace.read(bytes)
             return try reader.read(workspace.value, node: graph.root)

@@ -1,6 +1,6 @@
 /// Walks Avro binary data against its writer schema before libavro sees it, so that every
 /// declared length, count, index and varint is checked against the bytes that are actually
-/// there. libavro allocates what the data declares (a 6-byte message can ask for 1 GB),
+/// there (string contents are checked for UTF-8 by `ValueReader`). libavro allocates what the data declares (a 6-byte message can ask for 1 GB),
 /// does not check enum indices and does not notice trailing bytes; after this pass it only
 /// ever reads data that is known to be well formed.
 struct BodyValidator {
@@ -96,10 +96,8 @@ struct BodyValidator {
         case .bytes:
             _ = try cursor.take(try cursor.readLength())
         case .string:
-            let text = try cursor.take(try cursor.readLength())
-            guard UTF8Validation.isValid(UnsafeRawBufferPointer(rebasing: text)) else {
-                throw .invalidData(path: "$", message: "string is not valid UTF-8")
-            }
+            // ValueReader checks the UTF-8 as it builds the String: one pass over the text, not two.
+            _ = try cursor.take(try cursor.readLength())
         case .fixed(let size): _ = try cursor.take(size)
         case .enumeration(let symbolCount):
             let position = try cursor.readInt()
@@ -153,6 +151,7 @@ struct BodyValidator {
         }
     }
 
+    @inline(__always)
     private func deeper(_ depth: Int) throws(AvroCodecError) {
         guard depth < DecodingLimits.maxDepth else {
             throw .limitExceeded(path: "$", message: "nesting deeper than \(DecodingLimits.maxDepth)")
@@ -165,12 +164,14 @@ struct BodyValidator {
 
         var remaining: Int { bytes.count - position }
 
+        @inline(__always)
         mutating func take(_ count: Int) throws(AvroCodecError) -> UnsafeRawBufferPointer.SubSequence {
             guard count <= remaining else { throw .truncated(path: "$") }
             defer { position += count }
             return bytes[position..<(position + count)]
         }
 
+        @inline(__always)
         mutating func readLong() throws(AvroCodecError) -> Int64 {
             // Most varints in real data (lengths, small numbers, indices) are one byte.
             if position < bytes.count, bytes[position] < 0x80 {
@@ -194,6 +195,7 @@ struct BodyValidator {
             return Int64(bitPattern: (result >> 1) ^ (0 &- (result & 1)))
         }
 
+        @inline(__always)
         mutating func readInt() throws(AvroCodecError) -> Int32 {
             let start = position
             let value = try readLong()
@@ -204,6 +206,7 @@ struct BodyValidator {
         }
 
         /// A string or bytes length, which must be non-negative and no more than what is left.
+        @inline(__always)
         mutating func readLength() throws(AvroCodecError) -> Int {
             let length = try readLong()
             guard length >= 0 else { throw .invalidData(path: "$", message: "negative length \(length)") }

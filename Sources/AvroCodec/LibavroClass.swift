@@ -1,6 +1,7 @@
 import Avro
 import CAvro
 import Foundation
+import Synchronization
 
 /// libavro's schema and generic value class for one Avro schema, plus a pool of reusable
 /// values, writers and readers so the hot path allocates nothing in C after warm-up.
@@ -10,9 +11,8 @@ import Foundation
 final class LibavroClass: @unchecked Sendable {
     let schema: avro_schema_t
     let iface: UnsafeMutablePointer<avro_value_iface_t>
-    private let lock = NSLock()
-    // Guarded by `lock`, so the dynamic exclusivity check would only add cost.
-    @exclusivity(unchecked) private var idle: [Workspace] = []
+    /// A futex-based mutex: uncontended, it costs a fraction of an NSLock round trip.
+    private let idle = Mutex<[Workspace]>([])
 
     init(canonicalForm: String) throws(AvroCodecError) {
         var parsed: avro_schema_t?
@@ -29,27 +29,21 @@ final class LibavroClass: @unchecked Sendable {
     }
 
     deinit {
-        idle.removeAll()
+        idle.withLock { $0.removeAll() }
         cavro_iface_decref(iface)
         avro_schema_decref(schema)
     }
 
     /// Runs `body` with a workspace no other thread is using.
     func withWorkspace<T>(_ body: (Workspace) throws(AvroCodecError) -> T) throws(AvroCodecError) -> T {
-        lock.lock()
-        let workspace = idle.popLast()
-        lock.unlock()
-        let active = workspace ?? Workspace(iface: iface)
-        defer {
-            lock.lock()
-            if idle.count < 16 { idle.append(active) }
-            lock.unlock()
-        }
+        let active = idle.withLock { $0.popLast() } ?? Workspace(iface: iface)
+        defer { idle.withLock { if $0.count < 16 { $0.append(active) } } }
         return try body(active)
     }
 
     /// One thread's scratch objects: a generic value of the class, a growable output buffer and a memory reader.
-    final class Workspace {
+    /// Unchecked: `withWorkspace` hands a workspace to one thread at a time.
+    final class Workspace: @unchecked Sendable {
         let value: UnsafeMutablePointer<avro_value_t>
         // A workspace is used by one thread at a time (see `withWorkspace`).
         @exclusivity(unchecked) private(set) var buffer: UnsafeMutableRawPointer

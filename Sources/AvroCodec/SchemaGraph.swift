@@ -55,6 +55,8 @@ struct SchemaGraph: Sendable {
     let root: Int
     private(set) var ops: [Op] = []
     private(set) var logicalTypes: [LogicalType?] = []
+    /// `nodes[i].name` again, so that naming a decoded record costs no retain of its node.
+    private(set) var names: [String?] = []
     private(set) var children: [Int] = []
     private(set) var childNames: [String] = []
     private(set) var symbols: [String] = []
@@ -65,6 +67,7 @@ struct SchemaGraph: Sendable {
         nodes = builder.nodes
         for node in nodes {
             logicalTypes.append(node.logicalType)
+            names.append(node.name)
             switch node.kind {
             case .null: ops.append(.null)
             case .boolean: ops.append(.boolean)

@@ -44,9 +44,11 @@ struct ValueReader {
             var pointer: UnsafePointer<CChar>?
             var size = 0
             try check(cavro_get_string(source, &pointer, &size))
-            // libavro's size counts a trailing NUL. The body validator has checked the UTF-8 already,
-            // so decoding without a second check is safe and much cheaper.
+            // libavro's size counts a trailing NUL. The UTF-8 check happens here, while the String is
+            // built, rather than in a separate pass of the body validator.
             let utf8 = UnsafeRawBufferPointer(start: pointer, count: max(size - 1, 0))
+            // (`String(validating:)` would do both at once but looks up generic metadata on every call.)
+            guard UTF8Validation.isValid(utf8) else { throw .invalidData(path: "$", message: "string is not valid UTF-8") }
             raw = .string(String(decoding: utf8, as: UTF8.self))
         case .enumeration(let start, let count):
             var position: Int32 = 0
@@ -100,7 +102,7 @@ struct ValueReader {
                     throw error.inside(".\(graph.childNames[slot])")
                 }
             }
-            raw = .record(AvroRecord(name: graph.nodes[index].name, fields: fields))
+            raw = .record(AvroRecord(name: graph.names[index], fields: fields))
         }
         guard let logicalType = graph.logicalTypes[index] else { return raw }
         return LogicalConversions.logicalValue(raw, logicalType)

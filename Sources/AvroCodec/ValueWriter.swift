@@ -126,7 +126,7 @@ struct ValueWriter {
             rc = 0
         case .union(let start, let count):
             var child = avro_value_t()
-            for position in 0..<count where Self.fitsExactly(value, graph[graph.children[start + position]]) {
+            for position in 0..<count where fitsExactly(value, node: graph.children[start + position]) {
                 guard cavro_set_branch(target, Int32(position), &child) == 0 else { throw .libavro(operation: "select a union branch", code: EINVAL) }
                 try write(value, node: graph.children[start + position], into: &child)
                 return
@@ -146,11 +146,16 @@ struct ValueWriter {
                 }
                 let slot = start + position
                 let name = graph.childNames[slot]
-                // Values built in schema order (and every decoded value) find their field without a search.
-                let fieldValue: AvroValue
+                // Values built in schema order (and every decoded value) find their field without a search,
+                // and write it in place rather than through a copy.
                 if position < record.fields.count, record.fields[position].name == name {
-                    fieldValue = record.fields[position].value
-                } else if let found = record[name] {
+                    do { try write(record.fields[position].value, node: graph.children[slot], into: &child) } catch {
+                        throw error.inside(".\(name)")
+                    }
+                    continue
+                }
+                let fieldValue: AvroValue
+                if let found = record[name] {
                     fieldValue = found
                 } else if let fallback = defaults.fieldDefault(record: index, field: position) {
                     fieldValue = fallback
@@ -216,6 +221,25 @@ struct ValueWriter {
         let base = node.type.typeName
         if let logical = node.logicalType { return "\(base) (\(logical.name))" }
         return base
+    }
+
+    /// `fitsExactly(_:_:)` answered from the flattened ops where the value's kind alone decides,
+    /// which on the hot path (a nullable field) saves a node retain and copies of its payload.
+    private func fitsExactly(_ value: AvroValue, node index: Int) -> Bool {
+        let op = graph.ops[index]
+        switch value {
+        case .null: if case .null = op { return true } else { return false }
+        case .boolean: if case .boolean = op { return true } else { return false }
+        case .int: if case .int = op { return true } else { return false }
+        case .long: if case .long = op { return true } else { return false }
+        case .float: if case .float = op { return true } else { return false }
+        case .double: if case .double = op { return true } else { return false }
+        case .bytes: if case .bytes = op { return true } else { return false }
+        case .string: if case .string = op { return true } else { return false }
+        case .array: if case .array = op { return true } else { return false }
+        case .map: if case .map = op { return true } else { return false }
+        case .fixed, .enumSymbol, .record, .decimal, .uuid, .date, .timestamp: return Self.fitsExactly(value, graph[index])
+        }
     }
 
     /// Whether `value` is exactly the kind of `node`, as a decoded value of that node would be;

@@ -38,6 +38,13 @@ public final class Registry: Sendable {
         }
         return try write { state throws(RegistryError) in
             try self.planRegistration(subject: subject, request, prepared, state: state)
+        } afterCommit: { registered in
+            // The next registration checks against this version: keep its parse instead of parsing the stored
+            // text again. Only when the stored text is this request's own (not an older schema with the same identity).
+            guard registered.schema.schema == prepared.text else { return }
+            self.parsedSchemas.withLock { cache in
+                if cache[registered.schema.id] == nil { cache[registered.schema.id] = prepared.parsed }
+            }
         }
     }
 
@@ -47,10 +54,11 @@ public final class Registry: Sendable {
     {
         let prepared = try prepare(request, subject: subject, normalize: normalize, validateAsNew: false)
         return try index.withLock { state throws(RegistryError) in
-            let visible = state.entries(subject).filter { includeDeleted || !$0.deleted }
-            guard !visible.isEmpty else { throw .subjectNotFound(subject) }
+            let entries = state.entries(subject)
+            guard entries.contains(where: { includeDeleted || !$0.deleted }) else { throw .subjectNotFound(subject) }
             guard let id = state.idByGuid[prepared.guid],
-                let match = visible.last(where: { $0.schemaId == id && !$0.deleted }) ?? visible.last(where: { $0.schemaId == id })
+                let match = state.latestLiveEntry(subject, holding: id)
+                    ?? (includeDeleted ? entries.last(where: { $0.schemaId == id }) : nil)
             else { throw .schemaNotFound }
             return state.subjectVersion(subject, match)
         }
@@ -211,11 +219,12 @@ public final class Registry: Sendable {
         }
         return try index.withLock { state throws(RegistryError) in
             let level = state.effectiveConfig(subject).compatibilityLevel ?? SubjectConfig.defaultLevel
-            let live = state.liveEntries(subject)
             let checked: [VersionEntry]
             switch version {
-            case nil: checked = live.reversed()
-            case .latest: checked = live.suffix(1)
+            case nil:
+                let live = state.liveEntriesNewestFirst(subject)
+                checked = level.isTransitive ? Array(live) : Array(live.prefix(1))
+            case .latest: checked = state.latestLiveEntry(subject).map { [$0] } ?? []
             case .number(let number):
                 guard let entry = state.entry(subject, number), !entry.deleted else { throw .versionNotFound(.number(number)) }
                 checked = [entry]
@@ -283,7 +292,7 @@ public final class Registry: Sendable {
             var changes: [StoreChange] = [.setMode(subject: subject, mode)]
             if mode == .import && state.effectiveMode(subject) != .import {
                 let inScope = subject.map { [$0] } ?? Array(state.subjects.keys)
-                if !force && inScope.contains(where: { !state.liveEntries($0).isEmpty }) {
+                if !force && inScope.contains(where: { state.latestLiveEntry($0) != nil }) {
                     throw .operationNotPermitted("Cannot import since found existing subjects")
                 }
                 changes += Self.purgeSoftDeleted(in: inScope, state: state)
@@ -308,7 +317,8 @@ public final class Registry: Sendable {
     /// Runs one write: plans it under the index lock, persists the changes, then applies them in memory.
     /// Writers are serialized, so the state a plan saw is still current when it is applied.
     private func write<Result: Sendable>(
-        _ plan: (RegistryIndex) throws(RegistryError) -> (Result, [StoreChange])
+        _ plan: (RegistryIndex) throws(RegistryError) -> (Result, [StoreChange]),
+        afterCommit: (Result) -> Void = { _ in }
     ) throws(RegistryError) -> Result {
         try writeLock.withLock { _ throws(RegistryError) -> Result in
             let (result, changes) = try index.withLock { state throws(RegistryError) in try plan(state) }
@@ -326,6 +336,7 @@ public final class Registry: Sendable {
                 default: break
                 }
             }
+            afterCommit(result)
             return result
         }
     }
@@ -393,7 +404,7 @@ public final class Registry: Sendable {
         if !importing {
             let level = state.effectiveConfig(subject).compatibilityLevel ?? SubjectConfig.defaultLevel
             let messages = try incompatibilities(
-                of: prepared.parsed, against: state.liveEntries(subject).reversed(), level: level, state: state)
+                of: prepared.parsed, against: state.liveEntriesNewestFirst(subject), level: level, state: state)
             if !messages.isEmpty { throw .incompatible(subject, details: messages) }
         }
 
@@ -403,10 +414,11 @@ public final class Registry: Sendable {
 
     /// Confluent's messages for why `new` fails `level` against `previous` (newest first); empty when compatible.
     private func incompatibilities(
-        of new: AvroSchema, against previous: [VersionEntry], level: CompatibilityLevel, state: RegistryIndex
+        of new: AvroSchema, against previous: some Sequence<VersionEntry>, level: CompatibilityLevel, state: RegistryIndex
     ) throws(RegistryError) -> [String] {
-        guard level != .none, !previous.isEmpty else { return [] }
-        let checked = level.isTransitive ? previous : Array(previous.prefix(1))
+        guard level != .none else { return [] }
+        let checked = level.isTransitive ? Array(previous) : Array(previous.prefix(1))
+        guard !checked.isEmpty else { return [] }
         var parsed: [AvroSchema] = []
         for entry in checked { parsed.append(try parsedSchema(entry.schemaId, state: state)) }
         let failures = level.check(new, against: parsed, stopAtFirstFailingVersion: true)
@@ -448,7 +460,7 @@ public final class Registry: Sendable {
         } catch {
             throw .invalidSchema("Invalid schema: \(error.message)")
         }
-        let normalized = parsed.normalizedJSON
+        let (json, normalized) = parsed.jsonTexts()
         let normalizing = normalize || normalizeByConfig
         var identityReferences = references
         if normalizing {
@@ -458,7 +470,7 @@ public final class Registry: Sendable {
         }
         let guid = SchemaIdentity.guid(
             normalizedSchema: normalized, references: identityReferences, metadata: request.metadata, ruleSet: request.ruleSet)
-        return PreparedSchema(parsed: parsed, text: normalizing ? normalized : parsed.json, guid: guid, references: identityReferences)
+        return PreparedSchema(parsed: parsed, text: normalizing ? normalized : json, guid: guid, references: identityReferences)
     }
 
     /// The parsed form of a stored schema, from the cache when parsed before.
@@ -487,7 +499,7 @@ public final class Registry: Sendable {
         var resolved: [(SchemaReference, Int)] = []
         for reference in references {
             let entry =
-                reference.version == -1 ? state.liveEntries(reference.subject).last : state.entry(reference.subject, reference.version)
+                reference.version == -1 ? state.latestLiveEntry(reference.subject) : state.entry(reference.subject, reference.version)
             guard let entry else {
                 throw .invalidSchema(
                     "No schema reference found for subject \"\(reference.subject)\" and version \(reference.version)")
@@ -529,8 +541,7 @@ public final class Registry: Sendable {
 
     /// The live version of `subject` holding the schema with this guid.
     private static func liveVersion(of guid: String, in subject: String, state: RegistryIndex) -> SubjectVersion? {
-        guard let id = state.idByGuid[guid], let entry = state.entries(subject).last(where: { $0.schemaId == id && !$0.deleted })
-        else { return nil }
+        guard let id = state.idByGuid[guid], let entry = state.latestLiveEntry(subject, holding: id) else { return nil }
         return state.subjectVersion(subject, entry)
     }
 

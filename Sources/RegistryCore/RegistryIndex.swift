@@ -93,7 +93,25 @@ struct RegistryIndex: Sendable {
 
     func entries(_ subject: String) -> [VersionEntry] { subjects[subject] ?? [] }
 
-    func liveEntries(_ subject: String) -> [VersionEntry] { entries(subject).filter { !$0.deleted } }
+    /// The live versions of a subject, newest first, read lazily from the stored list: a registration
+    /// usually needs only the first, and copying a long subject's list on every write made writes O(versions).
+    func liveEntriesNewestFirst(_ subject: String) -> LazyFilterSequence<ReversedCollection<[VersionEntry]>> {
+        entries(subject).reversed().lazy.filter { !$0.deleted }
+    }
+
+    /// The newest live version of a subject, found from the end of its list.
+    func latestLiveEntry(_ subject: String) -> VersionEntry? { subjects[subject]?.last { !$0.deleted } }
+
+    /// The newest live version of `subject` holding schema `id`, found through `holders` rather than by
+    /// scanning the subject's versions.
+    func latestLiveEntry(_ subject: String, holding id: Int) -> VersionEntry? {
+        var latest: VersionEntry?
+        for key in holders[id] ?? [] where key.subject == subject && key.version > (latest?.version ?? .min) {
+            // An import may have replaced the version with another schema; `holders` is then stale for it.
+            if let entry = entry(subject, key.version), entry.schemaId == id, !entry.deleted { latest = entry }
+        }
+        return latest
+    }
 
     func entry(_ subject: String, _ version: Int) -> VersionEntry? {
         position(of: version, in: subject).map { subjects[subject]![$0] }

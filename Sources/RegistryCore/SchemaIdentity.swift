@@ -32,10 +32,15 @@ enum SchemaIdentity {
 }
 
 extension AvroSchema {
-    /// The schema's JSON with custom properties in key order and aliases sorted, so schemas that differ only
-    /// in the order of those compare equal. Everything that carries meaning (docs, defaults, logical types) stays.
-    var normalizedJSON: String {
-        JSONWriter.write(Normalizer.normalize(schemaNode: jsonValue))
+    /// The schema's JSON, and its normalized form: custom properties in key order and aliases sorted, so
+    /// schemas that differ only in the order of those compare equal. Everything that carries meaning (docs,
+    /// defaults, logical types) stays. The JSON tree is built once, and written once when normalizing
+    /// changes nothing (no custom properties or aliases out of order), as for most schemas.
+    func jsonTexts() -> (json: String, normalized: String) {
+        let tree = jsonValue
+        let normalizedTree = Normalizer.normalize(schemaNode: tree)
+        let normalized = JSONWriter.write(normalizedTree)
+        return (normalizedTree == tree ? normalized : JSONWriter.write(tree), normalized)
     }
 }
 

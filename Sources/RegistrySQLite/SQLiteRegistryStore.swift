@@ -129,13 +129,14 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     public func apply(_ changes: [StoreChange]) throws(RegistryError) {
         try lock.withLock { _ throws(RegistryError) in
             do throws(SQLiteConnection.Failure) {
-                try connection.execute("BEGIN IMMEDIATE")
+                // Prepared once and reused (`run`), unlike `execute`, which compiles the SQL on every call.
+                try connection.run("BEGIN IMMEDIATE")
             } catch {
                 throw .storeFailure("writing to \(path) failed: \(error.message)")
             }
             do throws(SQLiteConnection.Failure) {
                 for change in changes { try write(change) }
-                try connection.execute("COMMIT")
+                try connection.run("COMMIT")
             } catch {
                 try? connection.execute("ROLLBACK")
                 throw .storeFailure("writing to \(path) failed: \(error.message)")

@@ -1,4 +1,5 @@
 import Logging
+import RegistryAuth
 import RegistryCore
 
 /// The registry's REST API served over HTTP: `RegistryAPI` on an `HTTPServer`.
@@ -9,9 +10,16 @@ public final class RegistryServer: Sendable {
     public var port: UInt16 { http.port }
 
     /// Starts serving `registry` at once; answers arrive on the server's own threads.
-    public init(registry: Registry, configuration: HTTPServerConfiguration,
+    /// `authenticator` nil serves everyone; otherwise every request needs valid credentials and the user's permissions.
+    /// `healthProbe` lets `/health` check the database; `publicOperations` serves `/health` and `/metrics` without
+    /// credentials; `metrics` turns measuring and `/metrics` on.
+    public init(registry: Registry, configuration: HTTPServerConfiguration, authenticator: Authenticator? = nil,
+                healthProbe: StoreHealthProbe? = nil, publicOperations: Bool = false, metrics: MetricsExport? = nil,
                 logger: Logger = Logger(label: "schema-registry.http")) throws(HTTPServerError) {
-        http = try HTTPServer(configuration: configuration, responder: RegistryAPI(registry: registry, logger: logger))
+        let connections = ConnectionCount()
+        let api = RegistryAPI(registry: registry, authenticator: authenticator, healthProbe: healthProbe,
+                              publicOperations: publicOperations, metrics: metrics, connections: connections, logger: logger)
+        http = try HTTPServer(configuration: configuration, responder: api, connections: connections)
     }
 
     /// Stops accepting connections, lets requests in progress finish, then closes every connection.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RegistryAuth
 import RegistryCore
 import RegistryServer
 import RegistrySQLite
@@ -11,10 +12,12 @@ public struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve the Confluent Schema Registry REST API.",
         discussion: """
-            Every option can also be set in the environment: SCHEMA_REGISTRY_LISTEN, SCHEMA_REGISTRY_DB, \
-            SCHEMA_REGISTRY_THREADS, SCHEMA_REGISTRY_MAX_BODY_BYTES and SCHEMA_REGISTRY_IDLE_TIMEOUT. \
+            Every option but --public-metrics can also be set in the environment: SCHEMA_REGISTRY_ followed by the \
+            option's name in capitals with underscores (SCHEMA_REGISTRY_LISTEN, SCHEMA_REGISTRY_AUTH_FILE, \
+            SCHEMA_REGISTRY_TLS_CLIENT_CA, SCHEMA_REGISTRY_PER_IP_CONNECTION_LIMIT...). \
             An option on the command line wins over the environment. \
-            When ready the server prints `schema-registry listening on http://HOST:PORT`; \
+            Besides Confluent's API the server answers GET /health and GET /metrics (Prometheus text format). \
+            When ready the server prints `schema-registry listening on http://HOST:PORT` (https with --tls-cert); \
             SIGINT or SIGTERM stop it after the requests in progress finish.
             """)
 
@@ -30,24 +33,78 @@ public struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Larger request bodies get 413. (default: 16777216)")
     var maxBodyBytes: Int?
 
-    @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle keep-alive connection is closed. (default: 60)")
+    @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle connection, or one that stops sending mid-request, is closed. (default: 60)")
     var idleTimeout: Int?
+
+    @Option(name: .customLong("auth-file"),
+            help: "Karapace-format users and permissions: turns on HTTP Basic authentication and per-subject ACLs; reloaded when it changes.")
+    var authFile: String?
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate (chain) to serve HTTPS with; needs --tls-key.")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-client-ca"),
+            help: "PEM CA certificate: clients must present a certificate it signed (needs --tls-cert).")
+    var tlsClientCA: String?
+
+    @Option(name: .customLong("connection-limit"), help: "Connections open at once. (default: 1000)")
+    var connectionLimit: Int?
+
+    @Option(name: .customLong("per-ip-connection-limit"),
+            help: "Connections open at once from one IP address; 0 means no limit. (default: 256)")
+    var perIPConnectionLimit: Int?
+
+    @Option(name: .customLong("max-header-bytes"),
+            help: "Memory per connection for the request line and headers; larger heads get 431. (default: 32768)")
+    var maxHeaderBytes: Int?
+
+    @Flag(name: .customLong("public-metrics"), help: "Serve /health and /metrics without credentials when --auth-file is on.")
+    var publicMetrics = false
+
+    @Option(name: .customLong("log-level"),
+            help: "trace, debug (one line per request), info (one line per write), notice, warning, error or critical. (default: info)")
+    var logLevel: String?
 
     public init() {}
 
     public func run() throws {
         let settings = try ServeSettings(
             listen: listen, db: db, threads: threads, maxBodyBytes: maxBodyBytes, idleTimeout: idleTimeout,
+            authFile: authFile, tlsCert: tlsCert, tlsKey: tlsKey, tlsClientCA: tlsClientCA, connectionLimit: connectionLimit,
+            perIPConnectionLimit: perIPConnectionLimit, maxHeaderBytes: maxHeaderBytes,
             environment: ProcessInfo.processInfo.environment)
-        let logger = Logger(label: "schema-registry")
+        // stdout carries only the ready line, which scripts and tests wait for.
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "schema-registry")
+        let levelName = logLevel ?? ProcessInfo.processInfo.environment["SCHEMA_REGISTRY_LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        logger.logLevel = level
+        var authenticator: Authenticator?
+        if let path = settings.authFilePath {
+            do {
+                authenticator = try Authenticator(authFile: path, logger: logger)
+            } catch {
+                throw StartupFailure(message: error.description)
+            }
+        }
         let stopRequested = StopSignal.install()
 
         let folder = URL(fileURLWithPath: settings.databasePath).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         do {
-            let registry = try Registry(store: try SQLiteRegistryStore(path: settings.databasePath))
-            let server = try RegistryServer(registry: registry, configuration: settings.http, logger: logger)
-            print("schema-registry listening on http://\(settings.displayHost):\(server.port)")
+            let store = try SQLiteRegistryStore(path: settings.databasePath)
+            let metrics = MetricsExport.prometheus()
+            let registry = try Registry(store: MeasuredStore(base: store, factory: metrics.factory))
+            let server = try RegistryServer(
+                registry: registry, configuration: settings.http, authenticator: authenticator,
+                healthProbe: StoreHealthProbe(store: store), publicOperations: publicMetrics, metrics: metrics, logger: logger)
+            let scheme = settings.http.tls == nil ? "http" : "https"
+            print("schema-registry listening on \(scheme)://\(settings.displayHost):\(server.port)")
             fflush(nil)
 
             stopRequested.wait()
@@ -64,9 +121,11 @@ struct ServeSettings {
     var http = HTTPServerConfiguration()
     var databasePath = "./data/registry.db"
     var displayHost = "127.0.0.1"
+    var authFilePath: String?
 
-    init(listen: String?, db: String?, threads: Int?, maxBodyBytes: Int?, idleTimeout: Int?,
-         environment: [String: String]) throws {
+    init(listen: String?, db: String?, threads: Int?, maxBodyBytes: Int?, idleTimeout: Int?, authFile: String?,
+         tlsCert: String? = nil, tlsKey: String? = nil, tlsClientCA: String? = nil, connectionLimit: Int? = nil,
+         perIPConnectionLimit: Int? = nil, maxHeaderBytes: Int? = nil, environment: [String: String]) throws {
         http.threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
         if let listen = listen ?? environment["SCHEMA_REGISTRY_LISTEN"] {
             let (host, port) = try Self.hostAndPort(listen)
@@ -75,6 +134,7 @@ struct ServeSettings {
             displayHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         }
         if let path = db ?? environment["SCHEMA_REGISTRY_DB"], !path.isEmpty { databasePath = path }
+        if let path = authFile ?? environment["SCHEMA_REGISTRY_AUTH_FILE"], !path.isEmpty { authFilePath = path }
         if let count = try threads ?? Self.integer(environment, "SCHEMA_REGISTRY_THREADS") {
             guard count >= 1 else { throw ValidationError("--threads must be at least 1") }
             http.threads = count
@@ -87,6 +147,22 @@ struct ServeSettings {
             guard seconds >= 1 else { throw ValidationError("--idle-timeout must be at least 1") }
             http.idleTimeoutSeconds = seconds
         }
+        if let count = try connectionLimit ?? Self.integer(environment, "SCHEMA_REGISTRY_CONNECTION_LIMIT") {
+            guard count >= 1 else { throw ValidationError("--connection-limit must be at least 1") }
+            http.connectionLimit = count
+        }
+        if let count = try perIPConnectionLimit ?? Self.integer(environment, "SCHEMA_REGISTRY_PER_IP_CONNECTION_LIMIT") {
+            guard count >= 0 else { throw ValidationError("--per-ip-connection-limit must not be negative") }
+            http.perIPConnectionLimit = count
+        }
+        if let bytes = try maxHeaderBytes ?? Self.integer(environment, "SCHEMA_REGISTRY_MAX_HEADER_BYTES") {
+            guard bytes >= 4096 else { throw ValidationError("--max-header-bytes must be at least 4096") }
+            http.connectionMemoryBytes = bytes
+        }
+        http.tls = try Self.tls(
+            certificate: tlsCert ?? Self.nonEmpty(environment["SCHEMA_REGISTRY_TLS_CERT"]),
+            key: tlsKey ?? Self.nonEmpty(environment["SCHEMA_REGISTRY_TLS_KEY"]),
+            clientCA: tlsClientCA ?? Self.nonEmpty(environment["SCHEMA_REGISTRY_TLS_CLIENT_CA"]))
     }
 
     /// `127.0.0.1:8081`, `[::1]:8081`, `:8081` (all interfaces) or `localhost:0`.
@@ -97,6 +173,32 @@ struct ServeSettings {
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+
+    private static func nonEmpty(_ text: String?) -> String? {
+        text?.isEmpty == false ? text : nil
+    }
+
+    /// Reads the PEM files; whether they hold a matching key and certificate is checked when the server starts.
+    private static func tls(certificate: String?, key: String?, clientCA: String?) throws -> TLSConfiguration? {
+        guard let certificate, let key else {
+            if certificate != nil || key != nil { throw ValidationError("--tls-cert and --tls-key must be given together") }
+            if clientCA != nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
+            return nil
+        }
+        return TLSConfiguration(
+            certificatePEM: try pem(certificate, option: "--tls-cert"), keyPEM: try pem(key, option: "--tls-key"),
+            clientCAPEM: try clientCA.map { path throws in try pem(path, option: "--tls-client-ca") })
+    }
+
+    private static func pem(_ path: String, option: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw StartupFailure(message: "\(option): cannot read '\(path)' (missing or not readable)")
+        }
+        guard let text = String(data: data, encoding: .utf8), text.contains("-----BEGIN ") else {
+            throw StartupFailure(message: "\(option): '\(path)' is not a PEM file")
+        }
+        return text
     }
 
     private static func integer(_ environment: [String: String], _ name: String) throws -> Int? {
@@ -137,4 +239,10 @@ enum StopSignal {
         sigaction(SIGTERM, &action, nil)
         return Waiter(readEnd: ends[0])
     }
+}
+
+/// A reason `serve` cannot start (bad auth file, TLS files...), printed as is.
+struct StartupFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }

@@ -38,7 +38,7 @@ public final class AvroDeserializer: Sendable {
     public let client: SchemaRegistryClient
     public let configuration: Configuration
     public let readerSchema: AvroSchema?
-    private let writers = Locked<[WireFormat.SchemaReference: AvroCodec]>([:])
+    private let writers = Locked(RecentCache<WireFormat.SchemaReference, AvroCodec>())
     private let resolutions = Locked<[ResolutionKey: AvroResolution]>([:])
 
     private struct ResolutionKey: Hashable {
@@ -54,19 +54,28 @@ public final class AvroDeserializer: Sendable {
     }
 
     /// The value in `bytes`, or nil for a tombstone (nil or empty bytes).
-    public func deserialize(_ bytes: [UInt8]?, topic: String? = nil, headers: [String: [UInt8]] = [:]) async throws(SerdeError) -> AvroValue? {
+    /// Nonsending, like the methods below: it runs on the caller's executor, so a warm call makes no executor hop.
+    nonisolated(nonsending) public func deserialize(_ bytes: [UInt8]?, topic: String? = nil, headers: [String: [UInt8]] = [:]) async throws(SerdeError) -> AvroValue? {
         guard let bytes, !bytes.isEmpty else { return nil }
-        return try await decode(bytes, topic: topic, headers: headers).value
+        return try await decodeValue(bytes, topic: topic, headers: headers).value
     }
 
     /// A Codable value from `bytes`, or nil for a tombstone.
-    public func deserialize<T: Decodable>(_ type: T.Type, from bytes: [UInt8]?, topic: String? = nil, headers: [String: [UInt8]] = [:]) async throws(SerdeError) -> T? {
+    nonisolated(nonsending) public func deserialize<T: Decodable>(_ type: T.Type, from bytes: [UInt8]?, topic: String? = nil, headers: [String: [UInt8]] = [:]) async throws(SerdeError) -> T? {
         guard let value = try await deserialize(bytes, topic: topic, headers: headers) else { return nil }
         do { return try AvroValueDecoder().decode(type, from: value) } catch { throw .codec(error) }
     }
 
     /// Decodes a non-empty message and says which schema wrote it.
-    public func decode(_ bytes: [UInt8], topic: String? = nil, headers: [String: [UInt8]] = [:]) async throws(SerdeError) -> Message {
+    nonisolated(nonsending) public func decode(_ bytes: [UInt8], topic: String? = nil, headers: [String: [UInt8]] = [:]) async throws(SerdeError) -> Message {
+        let (value, reference, codec) = try await decodeValue(bytes, topic: topic, headers: headers)
+        return Message(value: value, schemaReference: reference, writerSchema: codec.schema)
+    }
+
+    /// `decode` without building a `Message`, which would copy the writer schema for callers that only want the value.
+    nonisolated(nonsending) private func decodeValue(
+        _ bytes: [UInt8], topic: String?, headers: [String: [UInt8]]
+    ) async throws(SerdeError) -> (value: AvroValue, reference: WireFormat.SchemaReference, codec: AvroCodec) {
         let headerName = configuration.isKey ? WireFormat.keySchemaIDHeader : WireFormat.valueSchemaIDHeader
         let reference: WireFormat.SchemaReference
         let bodyStart: Int
@@ -77,7 +86,7 @@ public final class AvroDeserializer: Sendable {
             (reference, bodyStart) = try bytes.withUnsafeBytesTyped { (buffer) throws(SerdeError) in try WireFormat.parsePayload(buffer) }
         }
         // The warm path stays synchronous: one cache lookup, no async call.
-        let codec = if let cached = writers.withLock({ $0[reference] }) { cached } else { try await writerCodec(reference) }
+        let codec = if let cached = writers.withLock({ $0.value(for: reference) }) { cached } else { try await writerCodec(reference) }
         let written: AvroValue
         do {
             written = try bytes.withUnsafeBytesTyped { (buffer) throws(AvroCodecError) in
@@ -92,11 +101,11 @@ public final class AvroDeserializer: Sendable {
             readerSchema.map { ($0, nil) }
         }
         guard let (reader, readerID) = readerAndID else {
-            return Message(value: written, schemaReference: reference, writerSchema: codec.schema)
+            return (written, reference, codec)
         }
         let resolution = try resolution(writer: reference, codec: codec, reader: reader, readerID: readerID)
         do {
-            return Message(value: try resolution.project(written), schemaReference: reference, writerSchema: codec.schema)
+            return (try resolution.project(written), reference, codec)
         } catch {
             throw .codec(error)
         }
@@ -113,7 +122,7 @@ public final class AvroDeserializer: Sendable {
     }
 
     private func writerCodec(_ reference: WireFormat.SchemaReference) async throws(SerdeError) -> AvroCodec {
-        if let cached = writers.withLock({ $0[reference] }) { return cached }
+        if let cached = writers.withLock({ $0.value(for: reference) }) { return cached }
         let info: SchemaInfo
         do {
             switch reference {
@@ -132,7 +141,7 @@ public final class AvroDeserializer: Sendable {
         let schema = try await SchemaLoader.load(info, client: client)
         let codec: AvroCodec
         do { codec = try AvroCodec(schema: schema) } catch { throw .codec(error) }
-        writers.withLock { $0[reference] = codec }
+        writers.withLock { $0.set(codec, for: reference) }
         return codec
     }
 

@@ -42,7 +42,7 @@ public final class AvroSerializer: Sendable {
     public let schema: AvroSchema?
     private let schemaText: String?
     private let codec: AvroCodec?
-    private let byTopic = Locked<[String: (id: Int, codec: AvroCodec)]>([:])
+    private let byTopic = Locked(RecentCache<String, (id: Int, codec: AvroCodec)>())
     private let byID = Locked<[Int: AvroCodec]>([:])
 
     /// A serializer for values of `schema` (schema JSON text, registered as given).
@@ -75,20 +75,28 @@ public final class AvroSerializer: Sendable {
     }
 
     /// The framed message for `value`, or nil (a tombstone) for a nil value.
-    public func serialize(_ value: AvroValue?, topic: String) async throws(SerdeError) -> [UInt8]? {
+    /// Nonsending: it runs on the caller's executor, so a warm call makes no executor hop.
+    nonisolated(nonsending) public func serialize(_ value: AvroValue?, topic: String) async throws(SerdeError) -> [UInt8]? {
         guard let value else { return nil }
         // The warm path stays synchronous: one cache lookup, no async call.
-        let cached = configuration.useLatestVersion ? nil : byTopic.withLock { $0[topic] }
+        let cached = configuration.useLatestVersion ? nil : byTopic.withLock { $0.value(for: topic) }
         let (id, codec) = if let cached { cached } else { try await writer(topic: topic) }
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        WireFormat.appendHeader(id: id, to: &out)
-        do { try codec.encode(value, appendingTo: &out) } catch { throw .codec(error) }
-        return out
+        do {
+            // The body is encoded into the codec's buffer first, so the message is allocated once at its final size.
+            return try codec.withEncoding(value) { body in
+                var out: [UInt8] = []
+                out.reserveCapacity(WireFormat.headerSize + body.count)
+                WireFormat.appendHeader(id: id, to: &out)
+                out.append(contentsOf: body)
+                return out
+            }
+        } catch {
+            throw .codec(error)
+        }
     }
 
     /// The framed message for a Codable value, or nil (a tombstone) for nil.
-    public func serialize<T: Encodable>(_ value: T?, topic: String) async throws(SerdeError) -> [UInt8]? {
+    nonisolated(nonsending) public func serialize<T: Encodable>(_ value: T?, topic: String) async throws(SerdeError) -> [UInt8]? {
         guard let value else { return nil }
         let avroValue: AvroValue
         do { avroValue = try AvroValueEncoder().encode(value) } catch { throw .codec(error) }
@@ -105,7 +113,7 @@ public final class AvroSerializer: Sendable {
             return try await latestWriter(topic: topic)
         }
         // Keyed by topic so a warm call builds no subject string.
-        if let cached = byTopic.withLock({ $0[topic] }) { return cached }
+        if let cached = byTopic.withLock({ $0.value(for: topic) }) { return cached }
         let subject = try subject(topic: topic)
         guard let schemaText, let codec else { throw .unusableSchema("no schema to write with") }
         let info = SchemaInfo(schema: schemaText)
@@ -119,7 +127,7 @@ public final class AvroSerializer: Sendable {
         } catch {
             throw .registry(error)
         }
-        byTopic.withLock { $0[topic] = (id, codec) }
+        byTopic.withLock { $0.set((id, codec), for: topic) }
         return (id, codec)
     }
 

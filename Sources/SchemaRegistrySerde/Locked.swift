@@ -1,15 +1,13 @@
-import Foundation
+import Synchronization
 
-/// A value behind a lock, for the serializers' caches.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    @exclusivity(unchecked) private var value: Value  // guarded by `lock`
+/// A value behind a lock, for the serializers' caches. A futex-based `Mutex`: on the warm path
+/// every message takes this lock, and uncontended it costs a fraction of an `NSLock`.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
 
-    init(_ value: Value) { self.value = value }
+    init(_ value: Value) { mutex = Mutex(value) }
 
-    func withLock<T>(_ body: (inout Value) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
+    func withLock<T: Sendable>(_ body: (inout Value) -> T) -> T {
+        mutex.withLock { body(&$0) }
     }
 }

@@ -20,7 +20,11 @@ public enum WireFormat {
     public static func appendHeader(id: Int, to out: inout [UInt8]) {
         out.append(magicByte)
         let id = UInt32(truncatingIfNeeded: id)
-        out.append(contentsOf: [UInt8(id >> 24), UInt8((id >> 16) & 0xff), UInt8((id >> 8) & 0xff), UInt8(id & 0xff)])
+        // Byte by byte: an array literal here would allocate on every message.
+        out.append(UInt8(id >> 24))
+        out.append(UInt8((id >> 16) & 0xff))
+        out.append(UInt8((id >> 8) & 0xff))
+        out.append(UInt8(id & 0xff))
     }
 
     /// The schema a payload names and where its body starts.

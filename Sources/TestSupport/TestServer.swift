@@ -52,15 +52,16 @@ public final class TestServer: @unchecked Sendable {
         try process.run()
 
         let line = Self.readLine(output.fileHandleForReading, timeout: timeout)
-        let prefix = "schema-registry listening on http://127.0.0.1:"
-        guard let line, line.hasPrefix(prefix), let port = Int(line.dropFirst(prefix.count)) else {
+        let prefix = "schema-registry listening on "
+        let address = line.flatMap { $0.hasPrefix(prefix) ? URL(string: String($0.dropFirst(prefix.count))) : nil }
+        guard let address, address.host == "127.0.0.1", let port = address.port else {
             process.terminate()
             process.waitUntilExit()
             let err = String(decoding: stderrPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             throw StartError.noReadyLine(stdout: line ?? "", stderr: err)
         }
         self.port = port
-        url = URL(string: "http://127.0.0.1:\(port)")!
+        url = address
         // Keep draining both pipes so a chatty server can never block on a full pipe.
         output.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
         let collected = collectedStderr

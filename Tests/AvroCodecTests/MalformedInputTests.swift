@@ -56,6 +56,26 @@ import Testing
         #expect(throws: AvroCodecError.self) { try intCodec.decode([0xff, 0xff, 0xff, 0xff, 0xff, 0x01]) }
     }
 
+    @Test func invalidUTF8IsRejectedWithItsPath() throws {
+        let codec = try Fixtures.codec(
+            #"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"s","type":{"type":"array","items":"string"}}]}"#)
+        let invalid: [[UInt8]] = [
+            [0xed, 0xa0, 0x80],  // a surrogate
+            [0xc0, 0xaf],  // an overlong form
+            [0xf4, 0x90, 0x80, 0x80],  // above U+10FFFF
+            [0xe2, 0x82],  // a truncated sequence
+            Array("abcdefgh".utf8) + [0xff],  // after a whole ASCII word
+            Array("abcdefgh12345678".utf8) + [0x80] + Array("abcdefgh".utf8),
+        ]
+        for text in invalid {
+            let body: [UInt8] = [0, 2, UInt8(text.count * 2)] + text + [0]
+            #expect(throws: AvroCodecError.invalidData(path: "$.s[0]", message: "string is not valid UTF-8")) { try codec.decode(body) }
+        }
+        let valid = "abcdefgh€ijklmnopqrstuvwxyz\u{10FFFF}\u{0}é"
+        let body: [UInt8] = [0, 2, UInt8(valid.utf8.count * 2)] + Array(valid.utf8) + [0]
+        #expect(try codec.decode(body) == .record(AvroRecord(["a": .int(0), "s": .array([.string(valid)])])))
+    }
+
     @Test func valueMismatchNamesTheFieldPath() throws {
         let codec = try Fixtures.codec(Fixtures.everyTypeSchema)
         guard case .record(var record) = Fixtures.everyTypeValue else { return }

@@ -17,17 +17,11 @@ struct CompatCorpusCLITests {
     }
 
     static let samples: [Sample] = {
-        let url = repositoryRoot.appendingPathComponent("Tests/Fixtures/compat-corpus.jsonl")
         var seen: Set<String> = []
-        var samples: [Sample] = []
-        for line in (try! String(contentsOf: url, encoding: .utf8)).split(separator: "\n") {
-            let json = try! JSONParser.parse(String(line))
-            let feature = json["feature"]!.stringValue!, result = json["oracle"]!["result"]!.stringValue!
-            guard seen.insert("\(feature) \(result)").inserted else { continue }
-            func text(_ key: String) -> String { json["\(key)_text"]?.stringValue ?? JSONWriter.write(json[key]!) }
-            samples.append(Sample(id: json["id"]!.stringValue!, reader: text("reader"), writer: text("writer"), result: result))
+        return CorpusCase.all.compactMap { c in
+            guard seen.insert("\(c.feature) \(c.oracle.result)").inserted else { return nil }
+            return Sample(id: c.id, reader: c.readerText, writer: c.writerText, result: c.oracle.result)
         }
-        return samples
     }()
 
     @Test("exit status agrees with the reference", arguments: samples)

@@ -1,4 +1,5 @@
 import Avro
+import TestSupport
 import Testing
 
 /// Every valid pair of the corpus, in both orientations, against Apache Avro 1.12.1's verdicts.

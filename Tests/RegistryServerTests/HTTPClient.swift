@@ -133,6 +133,14 @@ final class HTTPConnection {
         return recv(descriptor, &byte, 1, Int32(MSG_PEEK)) <= 0
     }
 
+    /// True when something (data or the end of the stream) can be read within `timeout` seconds.
+    func canRead(within timeout: Double) -> Bool {
+        guard descriptor >= 0 else { return true }
+        if !pending.isEmpty { return true }
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&poller, 1, Int32(timeout * 1000)) > 0
+    }
+
     private func readUntil(_ marker: [UInt8]) throws -> Int? {
         var searchFrom = 0
         while true {

@@ -32,34 +32,40 @@ enum Trade {
     ]))
 }
 
-/// Runs `body` in batches for about `seconds` after a warm-up and prints operations per second.
+/// Process CPU time in seconds. The benchmark counts CPU time rather than wall time because it runs
+/// on a shared machine: cases measured one after another then see the same cost for the same work
+/// even when the load changes between them (the Python side does the same with `time.process_time`).
+func cpuSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+}
+
+/// Runs `body` in batches for about `seconds` of CPU time after a warm-up and prints operations per CPU second.
 func measure(_ label: String, seconds: Double, _ body: () throws -> Void) rethrows {
     for _ in 0..<2_000 { try body() }
-    let clock = ContinuousClock()
-    let start = clock.now
+    let start = cpuSeconds()
     var operations = 0
-    while clock.now - start < .seconds(seconds) {
+    while cpuSeconds() - start < seconds {
         for _ in 0..<1_000 { try body() }
         operations += 1_000
     }
-    report(label, operations, clock.now - start)
+    report(label, operations, cpuSeconds() - start)
 }
 
-/// The async twin, for the serializer pair. It is nonisolated and so are the serializers: no executor hops.
+/// The async twin, for the serializer pair. The serializers run on the caller's executor: no executor hops.
 func measureAsync(_ label: String, seconds: Double, _ body: () async throws -> Void) async rethrows {
     for _ in 0..<2_000 { try await body() }
-    let clock = ContinuousClock()
-    let start = clock.now
+    let start = cpuSeconds()
     var operations = 0
-    while clock.now - start < .seconds(seconds) {
+    while cpuSeconds() - start < seconds {
         for _ in 0..<1_000 { try await body() }
         operations += 1_000
     }
-    report(label, operations, clock.now - start)
+    report(label, operations, cpuSeconds() - start)
 }
 
-func report(_ label: String, _ operations: Int, _ elapsed: Duration) {
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+func report(_ label: String, _ operations: Int, _ seconds: Double) {
     print("\(label) \(Int(Double(operations) / seconds))")
 }
 
@@ -143,11 +149,17 @@ final class LibavroAlone {
 
 var registryURL: String?
 var seconds = 3.0
+/// `--profile CASE --iterations N` runs one case N times untimed, for callgrind: the difference in
+/// instructions between two N gives the instructions per operation without startup or warm-up.
+var profileCase: String?
+var iterations = 0
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--registry": registryURL = arguments.popFirst()
     case "--seconds": seconds = arguments.popFirst().flatMap(Double.init) ?? seconds
+    case "--profile": profileCase = arguments.popFirst()
+    case "--iterations": iterations = arguments.popFirst().flatMap(Int.init) ?? iterations
     default: break
     }
 }
@@ -158,7 +170,7 @@ guard let registryURL else {
 
 /// Everything below runs in a nonisolated function: top-level code in main.swift is on the main actor,
 /// and awaiting the serializers from there would hop executors on every call.
-func run(registryURL: String, seconds: Double) async throws {
+func run(registryURL: String, seconds: Double, profileCase: String?, iterations: Int) async throws {
     let client = try SchemaRegistryClient(SchemaRegistryConfiguration(url: registryURL))
     let serializer = try AvroSerializer(client: client, schema: Trade.schemaText)
     let deserializer = AvroDeserializer(client: client)
@@ -173,6 +185,27 @@ func run(registryURL: String, seconds: Double) async throws {
     let libavro = LibavroAlone(Trade.schemaText)
     let codec = try AvroCodec(schema: AvroSchema(parsing: Trade.schemaText))
     var sink = 0
+    if let profileCase {
+        switch profileCase {
+        case "libavro":
+            for _ in 0..<iterations { libavro.roundTrip() }
+        case "ours":
+            for _ in 0..<iterations {
+                let bytes = try await serializer.serialize(Trade.value, topic: topic)!
+                if case .record(let record) = try await deserializer.deserialize(bytes) { sink &+= record.fields.count }
+            }
+        case "codec":
+            for _ in 0..<iterations {
+                let bytes = try codec.encode(Trade.value)
+                if case .record(let record) = try codec.decode(bytes) { sink &+= record.fields.count }
+            }
+        default:
+            print("unknown profile case \(profileCase)")
+            exit(2)
+        }
+        print("checksum \(libavro.checksum &+ sink)")
+        return
+    }
     measure("libavro_ops", seconds: seconds) { libavro.roundTrip() }
     try await measureAsync("ours_ops", seconds: seconds) {
         let bytes = try await serializer.serialize(Trade.value, topic: topic)!
@@ -191,4 +224,4 @@ func run(registryURL: String, seconds: Double) async throws {
     print("checksum \(libavro.checksum &+ sink)")
 }
 
-try await run(registryURL: registryURL, seconds: seconds)
+try await run(registryURL: registryURL, seconds: seconds, profileCase: profileCase, iterations: iterations)

@@ -1,18 +1,34 @@
 import Avro
 import Logging
+import RegistryAuth
 import RegistryCore
 
 /// Confluent's Schema Registry REST API over a `Registry`.
 public final class RegistryAPI: HTTPResponder {
     private let registry: Registry
     private let logger: Logger
+    /// nil: authentication is off and every request may do everything.
+    private let authenticator: Authenticator?
+    private let healthProbe: StoreHealthProbe?
+    /// Whether `/health` and `/metrics` answer without credentials when authentication is on.
+    private let publicOperations: Bool
+    /// nil: `/metrics` is 404 and nothing is measured.
+    private let metrics: ServerMetrics?
     /// Answers about schema ids and guids: immutable until a hard delete removes the schema.
     private let schemaAnswers = ResponseCache<SchemaAnswerKey>(capacityBytes: 64 << 20)
     /// Answers about subject versions: valid until the next write of any kind.
     private let versionAnswers = ResponseCache<VersionAnswerKey>(capacityBytes: 16 << 20)
 
-    public init(registry: Registry, logger: Logger = Logger(label: "schema-registry.http")) {
+    /// `healthProbe` nil makes `/health` report the server only; `publicOperations` exempts `/health` and `/metrics`
+    /// from authentication; `metrics` nil turns measuring and `/metrics` off.
+    public init(registry: Registry, authenticator: Authenticator? = nil, healthProbe: StoreHealthProbe? = nil,
+                publicOperations: Bool = false, metrics: MetricsExport? = nil, connections: ConnectionCount = ConnectionCount(),
+                logger: Logger = Logger(label: "schema-registry.http")) {
         self.registry = registry
+        self.authenticator = authenticator
+        self.healthProbe = healthProbe
+        self.publicOperations = publicOperations
+        self.metrics = metrics.map { ServerMetrics(export: $0, connections: connections) }
         self.logger = logger
     }
 
@@ -20,16 +36,53 @@ public final class RegistryAPI: HTTPResponder {
         .error(code: 413, message: "Request body larger than \(limit) bytes", status: 413)
     }
 
+    public func clientCertificateRequired() -> HTTPResponse {
+        .error(code: 401, message: "A client certificate signed by the trusted CA is required", status: 401)
+    }
+
+    /// Answers `request` with an `X-Request-ID` header, logging it at debug level (writes at info).
     public func respond(to request: HTTPRequest) -> HTTPResponse {
-        guard let route = Route(request.pathSegments) else { return .httpError(404) }
+        let started = ContinuousClock.now
+        let requestID = RequestID.accepting(request.requestID)
+        let route = Route(request.pathSegments)
+        var response = answer(request, route: route)
+        response.headers.append((name: "X-Request-ID", value: requestID))
+        let elapsed = ContinuousClock.now - started
+        if let metrics {
+            metrics.request(route: route?.template ?? "unmatched", method: request.method, status: response.status, duration: elapsed)
+            if route?.isRegistration(with: request.method) == true {
+                if response.status == 200 { metrics.registered() } else if response.status == 409 { metrics.incompatible() }
+            }
+        }
+        let writes = route?.writes(with: request.method) == true
+        let level: Logger.Level = writes ? .info : .debug
+        if logger.logLevel <= level {
+            let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+            logger.log(level: level, "\(request.method) /\(request.pathSegments.joined(separator: "/")) \(response.status)", metadata: [
+                "request_id": .string(requestID), "status": .stringConvertible(response.status),
+                "duration_us": .stringConvertible(micros),
+            ])
+        }
+        return response
+    }
+
+    private func answer(_ request: HTTPRequest, route: Route?) -> HTTPResponse {
+        guard let route else { return .httpError(404) }
         let method = request.method == "HEAD" ? "GET" : request.method
         guard route.allows(method) else { return .httpError(405) }
+        // Before anything else, and in particular before any cached answer: those are shared between users.
+        var access = RequestAccess.unrestricted
+        if let authenticator, !(publicOperations && (route == .health || route == .metrics)) {
+            guard let user = authenticator.authenticate(authorizationHeader: request.authorization) else { return .unauthorized }
+            access = RequestAccess(user: user)
+        }
         if method == "POST" || method == "PUT", let type = request.contentType, !acceptedRequestMediaTypes.contains(type) {
             return .httpError(415)
         }
         let response: HTTPResponse
         do {
-            response = try answer(route, method: method, request: request)
+            try access.check(route, method: method)
+            response = try answer(route, method: method, request: request, access: access)
         } catch let error as RegistryError {
             if error.httpStatus >= 500 { logger.error("\(method) \(request.pathSegments): \(error)") }
             response = .error(error)
@@ -48,53 +101,77 @@ public final class RegistryAPI: HTTPResponder {
         return response
     }
 
-    private func answer(_ route: Route, method: String, request: HTTPRequest) throws -> HTTPResponse {
+    private func answer(_ route: Route, method: String, request: HTTPRequest, access: RequestAccess) throws -> HTTPResponse {
         let query = Query(request.query)
         switch (route, method) {
         case (.root, _):
             return .json([:])
+        case (.health, _):
+            return health()
+        case (.metrics, _):
+            guard let metrics else { throw NotFound() }
+            return metrics.render(registry: registry)
         case (.schemaTypes, _):
             return .json(["AVRO"])
         case (.schemas, _):
-            let versions = registry.schemas(
-                subjectPrefix: query.string("subjectPrefix") ?? "", includeDeleted: query.flag("deleted"),
-                latestOnly: query.flag("latestOnly"), offset: max(0, query.int("offset") ?? 0),
-                limit: Self.schemaSearchLimit(query.int("limit")))
+            let offset = max(0, query.int("offset") ?? 0), limit = Self.schemaSearchLimit(query.int("limit"))
+            let prefix = query.string("subjectPrefix") ?? "", deleted = query.flag("deleted"), latestOnly = query.flag("latestOnly")
+            var versions: [SubjectVersion]
+            if access.user == nil {
+                versions = registry.schemas(subjectPrefix: prefix, includeDeleted: deleted, latestOnly: latestOnly, offset: offset, limit: limit)
+            } else {
+                // Paging applies to what the user may see, so it is done here after filtering.
+                versions = registry.schemas(subjectPrefix: prefix, includeDeleted: deleted, latestOnly: latestOnly, offset: 0, limit: -1)
+                    .filter { access.mayRead($0.subject) }
+                versions = Array(versions.dropFirst(offset).prefix(limit))
+            }
             return .json(.array(versions.map(Entities.subjectVersion)))
 
         case (.schemaById(let idText), _):
             let id = try schemaId(idText)
+            try access.requireReadable(schemaId: id, in: registry, notFoundKey: String(id))
             if query.string("subject") == nil && !query.flag("fetchMaxId") {
                 return try cached(schemaAnswers, .byId(id)) { .json(Entities.schemaString(try registry.schema(id: id))) }
             }
             let schema = try registry.schema(id: id)
             var placement: SubjectVersionRef?
-            if let subject = query.string("subject") {
+            if let subject = query.string("subject"), access.mayRead(subject) {
                 placement = try registry.subjectVersions(forSchemaId: id, includeDeleted: true).last { $0.subject == subject }
             }
             let maxId = query.flag("fetchMaxId") ? registry.maxSchemaId : nil
             return .json(Entities.schemaString(schema, subjectVersion: placement, maxId: maxId))
         case (.schemaTextById(let idText), _):
             let id = try schemaId(idText)
+            try access.requireReadable(schemaId: id, in: registry, notFoundKey: String(id))
             return try cached(schemaAnswers, .textById(id)) { rawSchema(try registry.schema(id: id)) }
         case (.subjectsBySchemaId(let idText), _):
-            let refs = try registry.subjectVersions(forSchemaId: try schemaId(idText), includeDeleted: query.flag("deleted"))
+            let id = try schemaId(idText)
+            try access.requireReadable(schemaId: id, in: registry, notFoundKey: String(id))
+            let refs = try registry.subjectVersions(forSchemaId: id, includeDeleted: query.flag("deleted"))
+                .filter { access.mayRead($0.subject) }
             var seen = Set<String>()
             return .json(Entities.strings(refs.map(\.subject).filter { seen.insert($0).inserted }))
         case (.versionsBySchemaId(let idText), _):
-            let refs = try registry.subjectVersions(forSchemaId: try schemaId(idText), includeDeleted: query.flag("deleted"))
+            let id = try schemaId(idText)
+            try access.requireReadable(schemaId: id, in: registry, notFoundKey: String(id))
+            let refs = try registry.subjectVersions(forSchemaId: id, includeDeleted: query.flag("deleted"))
+                .filter { access.mayRead($0.subject) }
             return .json(.array(refs.map { ["subject": .string($0.subject), "version": .number(JSONNumber($0.version))] }))
         case (.schemaByGuid(let guid), _):
+            if access.user != nil {
+                try access.requireReadable(schemaId: try registry.schema(guid: guid).id, in: registry, notFoundKey: guid)
+            }
             return try cached(schemaAnswers, .byGuid(guid)) { .json(Entities.schemaString(try registry.schema(guid: guid))) }
         case (.idsByGuid(let guid), _):
             let schema = try registry.schema(guid: guid)
+            try access.requireReadable(schemaId: schema.id, in: registry, notFoundKey: guid)
             return .json([["context": ".", "id": .number(JSONNumber(schema.id))]])
 
         case (.subjects, _):
             var prefix = query.string("subjectPrefix")
             if prefix == ":*:" { prefix = nil }
-            return .json(Entities.strings(registry.subjects(
-                prefix: prefix, includeDeleted: query.flag("deleted"), deletedOnly: query.flag("deletedOnly"))))
+            let subjects = registry.subjects(prefix: prefix, includeDeleted: query.flag("deleted"), deletedOnly: query.flag("deletedOnly"))
+            return .json(Entities.strings(access.user == nil ? subjects : subjects.filter(access.mayRead)))
         case (.subject(let subject), "POST"):
             let found = try registry.lookUp(
                 subject: subject, try RequestBodies.schemaRequest(request.body), normalize: query.flag("normalize"),
@@ -133,6 +210,7 @@ public final class RegistryAPI: HTTPResponder {
             let verdict = try registry.checkCompatibility(
                 subject: subject, version: selector, try RequestBodies.schemaRequest(request.body),
                 normalize: query.flag("normalize"), verbose: verbose)
+            if !verdict.isCompatible { metrics?.incompatible() }
             return .json(Entities.verdict(verdict, verbose: verbose))
 
         case (.config(let subject), "GET"):
@@ -150,6 +228,16 @@ public final class RegistryAPI: HTTPResponder {
             return .json(Entities.mode(try registry.setMode(subject: subject, mode, force: query.flag("force"))))
         case (.mode(let subject), _):
             return .json(Entities.mode(try registry.deleteMode(subject: subject)))
+        }
+    }
+
+    private func health() -> HTTPResponse {
+        do throws(RegistryError) {
+            try healthProbe?.check()
+            return .json(["status": "UP", "database": "ok"])
+        } catch {
+            logger.error("health check failed: \(error)")
+            return .json(["status": "DOWN", "database": .string(error.message)], status: 503)
         }
     }
 

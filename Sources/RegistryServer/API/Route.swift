@@ -18,6 +18,10 @@ enum Route: Equatable {
     case compatibility(subject: String, version: String?)
     case config(subject: String?)
     case mode(subject: String?)
+    /// Not Confluent's: whether the server and its database work.
+    case health
+    /// Not Confluent's: measurements in Prometheus' text format.
+    case metrics
 
     init?(_ segments: [String]) {
         // An empty segment (`/subjects//versions`) names nothing, as in JAX-RS where `{subject}` needs a character.
@@ -30,6 +34,8 @@ enum Route: Equatable {
             case "subjects": self = .subjects
             case "config": self = .config(subject: nil)
             case "mode": self = .mode(subject: nil)
+            case "health": self = .health
+            case "metrics": self = .metrics
             default: return nil
             }
         case 2:
@@ -81,9 +87,42 @@ enum Route: Equatable {
         case .compatibility: method == "POST"
         case .config, .mode: method == "GET" || method == "PUT" || method == "DELETE"
         case .schemas, .schemaTypes, .schemaById, .schemaTextById, .subjectsBySchemaId, .versionsBySchemaId, .schemaByGuid,
-            .idsByGuid, .subjects, .versionSchemaText, .referencedBy:
+            .idsByGuid, .subjects, .versionSchemaText, .referencedBy, .health, .metrics:
             method == "GET"
         }
+    }
+
+    /// The path with its parameters named, for metrics labels.
+    var template: String {
+        switch self {
+        case .root: "/"
+        case .schemas: "/schemas"
+        case .schemaTypes: "/schemas/types"
+        case .schemaById: "/schemas/ids/{id}"
+        case .schemaTextById: "/schemas/ids/{id}/schema"
+        case .subjectsBySchemaId: "/schemas/ids/{id}/subjects"
+        case .versionsBySchemaId: "/schemas/ids/{id}/versions"
+        case .schemaByGuid: "/schemas/guids/{guid}"
+        case .idsByGuid: "/schemas/guids/{guid}/ids"
+        case .subjects: "/subjects"
+        case .subject: "/subjects/{subject}"
+        case .versions: "/subjects/{subject}/versions"
+        case .version: "/subjects/{subject}/versions/{version}"
+        case .versionSchemaText: "/subjects/{subject}/versions/{version}/schema"
+        case .referencedBy: "/subjects/{subject}/versions/{version}/referencedby"
+        case .compatibility(_, nil): "/compatibility/subjects/{subject}/versions"
+        case .compatibility: "/compatibility/subjects/{subject}/versions/{version}"
+        case .config(nil): "/config"
+        case .config: "/config/{subject}"
+        case .mode(nil): "/mode"
+        case .mode: "/mode/{subject}"
+        case .health: "/health"
+        case .metrics: "/metrics"
+        }
+    }
+
+    func isRegistration(with method: String) -> Bool {
+        if case .versions = self { method == "POST" } else { false }
     }
 
     /// Whether `method` on this endpoint can change what reads answer.

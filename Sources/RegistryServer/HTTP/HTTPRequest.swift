@@ -9,21 +9,30 @@ public struct HTTPRequest: Sendable {
     /// The media type of the body without parameters, lowercased; nil when the client sent none.
     public let contentType: String?
     public let body: [UInt8]
+    /// The `Authorization` header as sent; nil when absent.
+    public let authorization: String?
+    /// The `X-Request-ID` header as sent; nil when absent.
+    public let requestID: String?
 
-    public init(method: String, pathSegments: [String], query: [String: String], contentType: String?, body: [UInt8]) {
+    public init(method: String, pathSegments: [String], query: [String: String], contentType: String?, body: [UInt8],
+                authorization: String? = nil, requestID: String? = nil) {
         self.method = method
         self.pathSegments = pathSegments
         self.query = query
         self.contentType = contentType
         self.body = body
+        self.authorization = authorization
+        self.requestID = requestID
     }
 
     /// Builds a request from the raw request target (`/subjects/a%2Fb/versions?deleted=true`).
-    public init(method: String, target: String, contentType: String?, body: [UInt8]) {
+    public init(method: String, target: String, contentType: String?, body: [UInt8], authorization: String? = nil,
+                requestID: String? = nil) {
         let (path, queryString) = RequestTarget.split(target)
         self.init(
             method: method, pathSegments: RequestTarget.pathSegments(path), query: RequestTarget.queryParameters(queryString),
-            contentType: contentType.map(RequestTarget.mediaType), body: body)
+            contentType: contentType.map(RequestTarget.mediaType), body: body, authorization: authorization,
+            requestID: requestID)
     }
 }
 

@@ -13,13 +13,16 @@ public struct HTTPResponse: Sendable {
     public let status: Int
     public let contentType: String
     public let body: [UInt8]
+    /// Headers beyond Content-Type, such as `WWW-Authenticate`.
+    public var headers: [(name: String, value: String)] = []
     /// Set for responses built once and queued many times (immutable data such as a schema by id).
     let prepared: PreparedResponse?
 
-    public init(status: Int, contentType: String, body: [UInt8]) {
+    public init(status: Int, contentType: String, body: [UInt8], headers: [(name: String, value: String)] = []) {
         self.status = status
         self.contentType = contentType
         self.body = body
+        self.headers = headers
         self.prepared = nil
     }
 
@@ -66,6 +69,17 @@ public final class PreparedResponse: @unchecked Sendable {
         handle = response
     }
 
+    /// A response of its own that reads this object's bytes in place, so that it can carry extra headers;
+    /// this object must stay alive until libmicrohttpd has sent it.
+    func makeUnsharedHandle(headers: [(name: String, value: String)]) -> OpaquePointer? {
+        guard handle != nil, let response = MHD_create_response_from_buffer(byteCount, bytes, .RESPMEM_PERSISTENT) else {
+            return nil
+        }
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, contentType)
+        for header in headers { MHD_add_response_header(response, header.name, header.value) }
+        return response
+    }
+
     /// A copy of the body (empty if libmicrohttpd could not create the response).
     public var body: [UInt8] {
         guard handle != nil else { return [] }
@@ -78,13 +92,15 @@ public final class PreparedResponse: @unchecked Sendable {
 }
 
 /// A libmicrohttpd response holding a copy of `body`; nil only when memory runs out.
-func makeMHDResponse(contentType: String, body: [UInt8], closesConnection: Bool) -> OpaquePointer? {
+func makeMHDResponse(contentType: String, body: [UInt8], headers: [(name: String, value: String)],
+                     closesConnection: Bool) -> OpaquePointer? {
     var body = body
     let response = body.withUnsafeMutableBytes { buffer in
         MHD_create_response_from_buffer(buffer.count, buffer.baseAddress, .RESPMEM_MUST_COPY)
     }
     guard let response else { return nil }
     MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, contentType)
+    for header in headers { MHD_add_response_header(response, header.name, header.value) }
     if closesConnection { MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close") }
     return response
 }

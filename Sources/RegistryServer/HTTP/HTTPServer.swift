@@ -17,18 +17,41 @@ public final class HTTPServer: @unchecked Sendable {
     private let responder: any HTTPResponder
     private let maxBodyBytes: Int
     private let inFlight = Atomic<Int>(0)
+    private let requiresClientCertificate: Bool
+    private let connections: ConnectionCount
+    /// The PEM texts handed to libmicrohttpd, which keeps pointers to them: freed only after the daemon stops.
+    private let tlsStrings: [UnsafeMutablePointer<CChar>]
     /// The port actually bound (differs from the configured one when that was 0).
     public private(set) var port: UInt16 = 0
 
-    public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder) throws(HTTPServerError) {
+    /// `connections` follows the number of open connections.
+    public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder,
+                connections: ConnectionCount = ConnectionCount()) throws(HTTPServerError) {
         self.responder = responder
+        self.connections = connections
         self.maxBodyBytes = max(0, configuration.maxBodyBytes)
-        let daemon = try start(configuration)
+        requiresClientCertificate = configuration.tls?.clientCAPEM != nil
+        if let tls = configuration.tls {
+            try tls.validate()
+            tlsStrings = [tls.keyPEM, tls.certificatePEM, tls.clientCAPEM].compactMap { $0 }.map { strdup($0)! }
+        } else {
+            tlsStrings = []
+        }
+        let daemon: OpaquePointer
+        do {
+            daemon = try start(configuration)
+        } catch {
+            for string in tlsStrings { free(string) }
+            throw error
+        }
         daemonAddress.store(Int(bitPattern: UnsafeRawPointer(daemon)), ordering: .releasing)
         port = Self.boundPort(of: daemon) ?? configuration.port
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        for string in tlsStrings { free(string) }
+    }
 
     private func start(_ configuration: HTTPServerConfiguration) throws(HTTPServerError) -> OpaquePointer {
         guard var address = SocketAddress(host: configuration.host, port: configuration.port) else {
@@ -37,16 +60,28 @@ public final class HTTPServer: @unchecked Sendable {
         var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ERROR_LOG.rawValue
             | MHD_USE_ITC.rawValue
         if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+        if configuration.tls != nil { flags |= MHD_USE_TLS.rawValue }
         let context = Unmanaged.passUnretained(self).toOpaque()
         let started = address.withSockaddr { bindAddress in
             var options = [
                 MHD_OptionItem(option: .THREAD_POOL_SIZE, value: max(1, configuration.threads), ptr_value: nil),
                 MHD_OptionItem(option: .CONNECTION_TIMEOUT, value: max(1, configuration.idleTimeoutSeconds), ptr_value: nil),
+                MHD_OptionItem(option: .CONNECTION_LIMIT, value: max(1, configuration.connectionLimit), ptr_value: nil),
+                MHD_OptionItem(option: .PER_IP_CONNECTION_LIMIT, value: max(0, configuration.perIPConnectionLimit), ptr_value: nil),
+                MHD_OptionItem(option: .CONNECTION_MEMORY_LIMIT, value: max(4096, configuration.connectionMemoryBytes), ptr_value: nil),
                 MHD_OptionItem(option: .URI_LOG_CALLBACK, value: unsafeBitCast(requestStarted, to: Int.self), ptr_value: context),
                 MHD_OptionItem(option: .NOTIFY_COMPLETED, value: unsafeBitCast(requestCompleted, to: Int.self), ptr_value: context),
+                MHD_OptionItem(option: .NOTIFY_CONNECTION, value: unsafeBitCast(connectionNotified, to: Int.self), ptr_value: context),
                 MHD_OptionItem(option: .SOCK_ADDR, value: 0, ptr_value: UnsafeMutableRawPointer(mutating: bindAddress)),
-                MHD_OptionItem(option: .END, value: 0, ptr_value: nil),
             ]
+            if configuration.tls != nil {
+                options.append(MHD_OptionItem(option: .HTTPS_MEM_KEY, value: 0, ptr_value: tlsStrings[0]))
+                options.append(MHD_OptionItem(option: .HTTPS_MEM_CERT, value: 0, ptr_value: tlsStrings[1]))
+                if tlsStrings.count > 2 {
+                    options.append(MHD_OptionItem(option: .HTTPS_MEM_TRUST, value: 0, ptr_value: tlsStrings[2]))
+                }
+            }
+            options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
             return options.withUnsafeMutableBufferPointer { buffer in
                 cmhd_start_daemon(flags, configuration.port, accessHandler, context, buffer.baseAddress)
             }
@@ -97,12 +132,20 @@ public final class HTTPServer: @unchecked Sendable {
         inFlight.subtract(1, ordering: .releasing)
     }
 
+    fileprivate func connectionChanged(opened: Bool) {
+        if opened { connections.opened() } else { connections.closed() }
+    }
+
     fileprivate func handle(connection: OpaquePointer, method: String, state: RequestState, upload: UnsafePointer<CChar>?,
                             uploadSize: UnsafeMutablePointer<Int>) -> MHD_Result {
         if !state.headersSeen {
             // Answering on this first call would make libmicrohttpd drop keep-alive; only an oversized
             // declared body is answered now, before it is read, and that connection closes anyway.
             state.headersSeen = true
+            if requiresClientCertificate && !hasVerifiedClientCertificate(connection) {
+                state.answered = true
+                return queue(responder.clientCertificateRequired(), on: connection, closing: true)
+            }
             if let declared = header(connection, "Content-Length").flatMap({ Int($0) }) {
                 if declared > maxBodyBytes {
                     state.answered = true
@@ -138,21 +181,30 @@ public final class HTTPServer: @unchecked Sendable {
         }
         if state.oversized { return queue(responder.payloadTooLarge(limit: maxBodyBytes), on: connection, closing: false) }
         let request = HTTPRequest(
-            method: method, target: state.target, contentType: header(connection, "Content-Type"), body: state.body)
+            method: method, target: state.target, contentType: header(connection, "Content-Type"), body: state.body,
+            authorization: header(connection, "Authorization"), requestID: header(connection, "X-Request-ID"))
         state.body = []
-        return queue(responder.respond(to: request), on: connection, closing: false)
+        return queue(responder.respond(to: request), on: connection, closing: false, state: state)
     }
 
     private func header(_ connection: OpaquePointer, _ name: String) -> String? {
         MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
     }
 
-    private func queue(_ response: HTTPResponse, on connection: OpaquePointer, closing: Bool) -> MHD_Result {
+    private func queue(_ response: HTTPResponse, on connection: OpaquePointer, closing: Bool,
+                       state: RequestState? = nil) -> MHD_Result {
         if let prepared = response.prepared, let shared = prepared.handle, !closing {
-            return MHD_queue_response(connection, UInt32(response.status), shared)
+            if response.headers.isEmpty { return MHD_queue_response(connection, UInt32(response.status), shared) }
+            if let state, let handle = prepared.makeUnsharedHandle(headers: response.headers) {
+                // The bytes are read in place until the request completes, which releases `state`.
+                state.sending = prepared
+                defer { MHD_destroy_response(handle) }
+                return MHD_queue_response(connection, UInt32(response.status), handle)
+            }
         }
         let body = response.prepared?.body ?? response.body
-        guard let handle = makeMHDResponse(contentType: response.contentType, body: body, closesConnection: closing)
+        guard let handle = makeMHDResponse(contentType: response.contentType, body: body, headers: response.headers,
+                                           closesConnection: closing)
         else { return .NO }
         defer { MHD_destroy_response(handle) }
         return MHD_queue_response(connection, UInt32(response.status), handle)
@@ -169,6 +221,8 @@ private final class RequestState {
     var oversized = false
     var discarded = 0
     var body: [UInt8] = []
+    /// A prepared answer whose bytes are being sent without a copy.
+    var sending: PreparedResponse?
 
     init(target: String) { self.target = target }
 }
@@ -188,6 +242,12 @@ private let requestCompleted: MHD_RequestCompletedCallback = { context, _, reque
     Unmanaged<RequestState>.fromOpaque(state).release()
     requestContext.pointee = nil
     Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue().end()
+}
+
+private let connectionNotified: MHD_NotifyConnectionCallback = { context, _, _, code in
+    guard let context else { return }
+    Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+        .connectionChanged(opened: code == .CONNECTION_NOTIFY_STARTED)
 }
 
 private let accessHandler: MHD_AccessHandlerCallback = { context, connection, _, method, _, upload, uploadSize, requestContext in

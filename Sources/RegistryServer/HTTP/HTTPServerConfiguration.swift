@@ -3,6 +3,8 @@ public protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest) -> HTTPResponse
     /// The answer to a request whose body is larger than the configured limit.
     func payloadTooLarge(limit: Int) -> HTTPResponse
+    /// The answer to a TLS client without a certificate signed by the trusted client CA (the connection then closes).
+    func clientCertificateRequired() -> HTTPResponse
 }
 
 public struct HTTPServerConfiguration: Sendable {
@@ -14,28 +16,43 @@ public struct HTTPServerConfiguration: Sendable {
     public var threads: Int
     /// Request bodies larger than this are answered with `payloadTooLarge` and the connection is closed.
     public var maxBodyBytes: Int
-    /// Idle keep-alive connections are closed after this many seconds.
+    /// Idle keep-alive connections, and connections that stop sending mid-request, are closed after this many seconds.
     public var idleTimeoutSeconds: Int
+    /// Connections open at once; more are accepted and closed at once.
+    public var connectionLimit: Int
+    /// Connections open at once from one IP address; 0 means no per-address limit.
+    public var perIPConnectionLimit: Int
+    /// Bytes each connection may use for the request line and headers (and its read buffer); larger heads get 431.
+    public var connectionMemoryBytes: Int
+    /// nil serves plain HTTP.
+    public var tls: TLSConfiguration?
 
     public init(host: String = "127.0.0.1", port: UInt16 = 8081, threads: Int = 4, maxBodyBytes: Int = 16 << 20,
-                idleTimeoutSeconds: Int = 60) {
+                idleTimeoutSeconds: Int = 60, connectionLimit: Int = 1000, perIPConnectionLimit: Int = 256,
+                connectionMemoryBytes: Int = 32 << 10, tls: TLSConfiguration? = nil) {
         self.host = host
         self.port = port
         self.threads = threads
         self.maxBodyBytes = maxBodyBytes
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.connectionLimit = connectionLimit
+        self.perIPConnectionLimit = perIPConnectionLimit
+        self.connectionMemoryBytes = connectionMemoryBytes
+        self.tls = tls
     }
 }
 
 public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
     case unresolvableHost(String)
     case startFailed(host: String, port: UInt16)
+    case invalidTLS(String)
 
     public var description: String {
         switch self {
         case .unresolvableHost(let host): "cannot resolve the listen address '\(host)'"
         case .startFailed(let host, let port):
             "cannot listen on \(host):\(port) (address in use or not available; libmicrohttpd logged the cause)"
+        case .invalidTLS(let reason): reason
         }
     }
 }

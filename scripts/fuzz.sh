@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds one libFuzzer target of the fuzz/ package (address sanitizer on) and fuzzes it for SECONDS.
+#   scripts/fuzz.sh fuzz-schema|fuzz-compat|fuzz-deserializer SECONDS [extra libFuzzer flags...]
+# Seeds come from fuzz/corpus/TARGET and fuzz/regressions/TARGET; new interesting inputs are kept in
+# fuzz/work/TARGET (not committed); crash, timeout and out-of-memory inputs land in fuzz/crashes/TARGET/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=${1:?usage: scripts/fuzz.sh TARGET SECONDS}
+seconds=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
+shift 2
+case "$target" in
+    fuzz-schema|fuzz-compat|fuzz-deserializer) ;;
+    *) echo "unknown target $target (fuzz-schema, fuzz-compat, fuzz-deserializer)" >&2; exit 2 ;;
+esac
+scratch=${FUZZ_SCRATCH_PATH:-$PWD/.build-fuzz}
+
+# SwiftPM aliases an executable's `main` to the module's entry point, so libFuzzer's own `main` is never
+# linked; the entry point calls LLVMFuzzerRunDriver instead, which must be kept in the link and exported.
+# ld.gold crashes on this link (internal error in format_file_lineno); lld works.
+swift build --package-path fuzz -c release --scratch-path "$scratch" --product "$target" \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld \
+    -Xlinker --undefined=LLVMFuzzerRunDriver -Xlinker --export-dynamic-symbol=LLVMFuzzerRunDriver
+
+mkdir -p "fuzz/work/$target" "fuzz/crashes/$target" "fuzz/corpus/$target" "fuzz/regressions/$target"
+binary="$scratch/release/$target"
+# -fork=1 with -ignore_crashes keeps fuzzing after a crash so one run can report several; each is saved.
+exec "$binary" "fuzz/work/$target" "fuzz/corpus/$target" "fuzz/regressions/$target" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+    -artifact_prefix="fuzz/crashes/$target/" -print_final_stats=1 -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 "$@"
