@@ -65,11 +65,11 @@ let package = Package(
         .executableTarget(name: "serde-benchmark", dependencies: ["SchemaRegistrySerde", "AvroCodec", "Avro", "CAvro"], path: "Sources/Benchmarks/serde-benchmark"),
 
         // Shared by the test targets: runs the built binary, starts a real server on a free port.
-        .target(name: "TestSupport", dependencies: ["Avro"], path: "Sources/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Avro", "AvroCodec"], path: "Sources/TestSupport"),
 
         .testTarget(name: "AvroTests", dependencies: ["TestSupport", "Avro"]),
         .testTarget(name: "CompatibilityTests", dependencies: ["TestSupport", "Avro"]),
-        .testTarget(name: "AvroCodecTests", dependencies: ["AvroCodec", "Avro"]),
+        .testTarget(name: "AvroCodecTests", dependencies: ["TestSupport", "AvroCodec", "Avro"]),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", "RegistrySQLite", "Avro"]),
         .testTarget(name: "RegistryServerTests", dependencies: ["TestSupport", "Avro"]),
         .testTarget(name: "SerdeTests", dependencies: ["TestSupport", "SchemaRegistrySerde", "SchemaRegistryClient", "AvroCodec", "Avro"]),

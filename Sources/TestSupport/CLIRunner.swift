@@ -21,7 +21,7 @@ public func runCLI(_ arguments: [String], stdin: String = "", timeout: TimeInter
 }
 
 /// Runs `python3` with `arguments` (for example `["-c", script, ...]`), feeding `stdin`.
-public func runPython(_ arguments: [String], stdin: String = "", timeout: TimeInterval = 120) throws -> CLIResult {
+public func python3(_ arguments: [String], stdin: String = "", timeout: TimeInterval = 120) throws -> CLIResult {
     try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments, stdin: stdin, timeout: timeout)
 }
 

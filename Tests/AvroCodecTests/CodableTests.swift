@@ -1,6 +1,7 @@
 import Avro
 import AvroCodec
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct CodableTests {
@@ -46,7 +47,7 @@ import Testing
         placedAt: Date(timeIntervalSince1970: 1_700_000_000.25), reference: UUID(), payload: Data([1, 2, 3]))
 
     @Test func structRoundTripsThroughTheCodec() throws {
-        let codec = try Fixtures.codec(Self.schema)
+        let codec = try CodecFixtures.codec(Self.schema)
         let bytes = try codec.encode(AvroValueEncoder().encode(Self.order))
         let decoded = try AvroValueDecoder().decode(Order.self, from: codec.decode(bytes))
         #expect(decoded == Self.order)
@@ -57,7 +58,7 @@ import Testing
 
     @Test func decodingErrorsNameTheField() throws {
         struct Wrong: Decodable { var lines: [[String: Bool]] }
-        let codec = try Fixtures.codec(Self.schema)
+        let codec = try CodecFixtures.codec(Self.schema)
         let value = try codec.decode(codec.encode(AvroValueEncoder().encode(Self.order)))
         #expect {
             _ = try AvroValueDecoder().decode(Wrong.self, from: value)
@@ -69,7 +70,7 @@ import Testing
 
     @Test func mismatchedStructIsATypedError() throws {
         struct NotAnOrder: Encodable { var id = "nope" }
-        let codec = try Fixtures.codec(Self.schema)
+        let codec = try CodecFixtures.codec(Self.schema)
         #expect(throws: AvroCodecError.self) { try codec.encode(AvroValueEncoder().encode(NotAnOrder())) }
     }
 }

@@ -1,5 +1,6 @@
 import Avro
 import AvroCodec
+import TestSupport
 import Testing
 
 @Suite struct EvolutionTests {
@@ -28,21 +29,21 @@ import Testing
     }
 
     @Test func v1DataReadsAsV2() throws {
-        let writer = try Fixtures.codec(Self.v1)
-        let resolution = try AvroResolution(writer: Fixtures.schema(Self.v1), reader: Fixtures.schema(Self.v2))
+        let writer = try CodecFixtures.codec(Self.v1)
+        let resolution = try AvroResolution(writer: CodecFixtures.schema(Self.v1), reader: CodecFixtures.schema(Self.v2))
         let read = try resolution.project(writer.decode(writer.encode(order(7, "SHIPPED", note: "hi"))))
         #expect(read == .record(AvroRecord([
             "id": .long(7), "state": .enumSymbol("SHIPPED"), "note": .string("hi"), "amount": .double(2.5),
             "currency": .string("EUR"), "lines": .array([.int(1), .int(2)]),
         ])))
         // The projected value is a valid v2 value: it encodes with the v2 codec and comes back unchanged.
-        let v2Codec = try Fixtures.codec(Self.v2)
+        let v2Codec = try CodecFixtures.codec(Self.v2)
         #expect(try v2Codec.decode(v2Codec.encode(read)) == read)
     }
 
     @Test func enumSymbolsMapByNameWithDefault() throws {
-        let writer = try Fixtures.codec(Self.v1)
-        let resolution = try AvroResolution(writer: Fixtures.schema(Self.v1), reader: Fixtures.schema(Self.v2))
+        let writer = try CodecFixtures.codec(Self.v1)
+        let resolution = try AvroResolution(writer: CodecFixtures.schema(Self.v1), reader: CodecFixtures.schema(Self.v2))
         // PAID is not a v2 symbol, so it becomes the reader enum's default; NEW keeps its name although its index moved.
         let paid = try resolution.project(writer.decode(writer.encode(order(1, "PAID", note: .null))))
         #expect(paid["state"] == .enumSymbol("NEW"))
@@ -59,8 +60,8 @@ import Testing
             {"type":"record","name":"Order","namespace":"shop","fields":[{"name":"id","type":"long"},{"name":"note","type":["null","string"],"default":null},
             {"name":"extra","type":{"type":"map","values":"double"},"default":{}}]}
             """
-        let writer = try Fixtures.codec(newer)
-        let resolution = try AvroResolution(writer: Fixtures.schema(newer), reader: Fixtures.schema(older))
+        let writer = try CodecFixtures.codec(newer)
+        let resolution = try AvroResolution(writer: CodecFixtures.schema(newer), reader: CodecFixtures.schema(older))
         let value: AvroValue = .record(AvroRecord(["id": 5, "note": "n", "extra": .map(["k": 1.0])]))
         #expect(try resolution.project(writer.decode(writer.encode(value))) == .record(AvroRecord(["id": 5, "note": "n"])))
     }
@@ -74,17 +75,17 @@ import Testing
             ("\"int\"", "[\"null\",\"long\"]", .int(9), .long(9)),
         ]
         for (writerText, readerText, written, expected) in pairs {
-            let writer = try Fixtures.codec(writerText)
-            let resolution = try AvroResolution(writer: Fixtures.schema(writerText), reader: Fixtures.schema(readerText))
+            let writer = try CodecFixtures.codec(writerText)
+            let resolution = try AvroResolution(writer: CodecFixtures.schema(writerText), reader: CodecFixtures.schema(readerText))
             #expect(try resolution.project(writer.decode(writer.encode(written))) == expected)
         }
     }
 
     @Test func incompatiblePairsAreRejectedUpFront() throws {
-        let writer = try Fixtures.schema("""
+        let writer = try CodecFixtures.schema("""
             {"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}
             """)
-        let reader = try Fixtures.schema("""
+        let reader = try CodecFixtures.schema("""
             {"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"}]}
             """)
         #expect(throws: AvroCodecError.self) { try AvroResolution(writer: writer, reader: reader) }

@@ -1,13 +1,14 @@
 import Avro
 import AvroCodec
 import Foundation
+import TestSupport
 import Testing
 
 /// Byte-level interop with fastavro (the Avro library under confluent-kafka-python's AvroSerializer):
 /// its `schemaless_writer` output decodes with our codec to the same value, and our output decodes
 /// with its `schemaless_reader` to the same value, for a record using every type.
 @Suite struct FastavroInteropTests {
-    /// The Python side builds the same value as `Fixtures.everyTypeValue`.
+    /// The Python side builds the same value as `CodecFixtures.everyTypeValue`.
     static let python = #"""
         import sys, io, json, uuid, decimal, datetime, fastavro
         schema = fastavro.parse_schema(json.loads(sys.argv[2]))
@@ -38,21 +39,9 @@ import Testing
         """#
 
     static func runPython(_ mode: String, stdin: String = "") throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", python, mode, Fixtures.everyTypeSchema]
-        let input = Pipe(), output = Pipe(), error = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
-    }
+        let result = try python3(["-c", python, mode, CodecFixtures.everyTypeSchema], stdin: stdin)
+        return (result.status, result.stdout, result.stderr)
+}
 
     static func bytes(fromHex hex: String) -> [UInt8] {
         let digits = Array(hex.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
@@ -62,16 +51,16 @@ import Testing
     @Test func fastavroBytesDecodeToTheSameValue() throws {
         let result = try Self.runPython("write")
         try #require(result.status == 0, "python failed: \(result.error)")
-        let codec = try Fixtures.codec(Fixtures.everyTypeSchema)
+        let codec = try CodecFixtures.codec(CodecFixtures.everyTypeSchema)
         let bytes = Self.bytes(fromHex: result.output)
-        #expect(try codec.decode(bytes) == Fixtures.everyTypeValue)
+        #expect(try codec.decode(bytes) == CodecFixtures.everyTypeValue)
         // Same value, same encoding: the bytes match exactly.
-        #expect(try codec.encode(Fixtures.everyTypeValue) == bytes)
+        #expect(try codec.encode(CodecFixtures.everyTypeValue) == bytes)
     }
 
     @Test func ourBytesDecodeWithFastavroToTheSameValue() throws {
-        let codec = try Fixtures.codec(Fixtures.everyTypeSchema)
-        let hex = try codec.encode(Fixtures.everyTypeValue).hexString
+        let codec = try CodecFixtures.codec(CodecFixtures.everyTypeSchema)
+        let hex = try codec.encode(CodecFixtures.everyTypeValue).hexString
         let result = try Self.runPython("read", stdin: hex)
         #expect(result.status == 0, "fastavro: \(result.error)")
         #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "same")

@@ -1,12 +1,13 @@
 import Avro
 import AvroCodec
+import TestSupport
 import Testing
 
 @Suite struct JSONEncodingTests {
     @Test func everyTypeRoundTripsThroughAvroJSON() throws {
-        let codec = try Fixtures.codec(Fixtures.everyTypeSchema)
-        let json = try codec.json(from: Fixtures.everyTypeValue)
-        #expect(try codec.value(fromJSON: json) == Fixtures.everyTypeValue)
+        let codec = try CodecFixtures.codec(CodecFixtures.everyTypeSchema)
+        let json = try codec.json(from: CodecFixtures.everyTypeValue)
+        #expect(try codec.value(fromJSON: json) == CodecFixtures.everyTypeValue)
         let text = JSONWriter.write(json)
         #expect(text.contains(#""maybe":{"string":"yes"}"#))
         #expect(text.contains(#""choice":{"test.Four":"\u0001\u0002\u0003\u0004"}"#))
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func unionsNeedTheirBranchName() throws {
-        let codec = try Fixtures.codec(#"{"type":"record","name":"R","fields":[{"name":"u","type":["null","long","string"]}]}"#)
+        let codec = try CodecFixtures.codec(#"{"type":"record","name":"R","fields":[{"name":"u","type":["null","long","string"]}]}"#)
         #expect(try codec.value(fromJSON: JSONParser.parse(#"{"u":{"long":5}}"#)) == .record(AvroRecord(["u": .long(5)])))
         #expect(try codec.value(fromJSON: JSONParser.parse(#"{"u":null}"#)) == .record(AvroRecord(["u": .null])))
         #expect(throws: AvroCodecError.self) { try codec.value(fromJSON: JSONParser.parse(#"{"u":5}"#)) }
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test func bytesAboveCodePoint255AreRejected() throws {
-        let codec = try Fixtures.codec(#""bytes""#)
+        let codec = try CodecFixtures.codec(#""bytes""#)
         #expect(throws: AvroCodecError.self) { try codec.value(fromJSON: .string("Ā")) }
     }
 }

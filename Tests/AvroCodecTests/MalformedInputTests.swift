@@ -1,23 +1,24 @@
 import Avro
 import AvroCodec
+import TestSupport
 import Testing
 
 @Suite struct MalformedInputTests {
     @Test func truncatedBodies() throws {
-        let codec = try Fixtures.codec(Fixtures.everyTypeSchema)
-        let bytes = try codec.encode(Fixtures.everyTypeValue)
+        let codec = try CodecFixtures.codec(CodecFixtures.everyTypeSchema)
+        let bytes = try codec.encode(CodecFixtures.everyTypeValue)
         for length in 0..<bytes.count {
             #expect(throws: AvroCodecError.self) { try codec.decode(Array(bytes.prefix(length))) }
         }
     }
 
     @Test func trailingBytes() throws {
-        let codec = try Fixtures.codec("\"long\"")
+        let codec = try CodecFixtures.codec("\"long\"")
         #expect(throws: AvroCodecError.trailingBytes(count: 2)) { try codec.decode([2, 0, 0]) }
     }
 
     @Test func hugeDeclaredLengthsAreRejectedBeforeAllocation() throws {
-        let codec = try Fixtures.codec("\"string\"")
+        let codec = try CodecFixtures.codec("\"string\"")
         // Length 1e9 (zigzag varint) with 2 bytes behind it.
         var bytes: [UInt8] = []
         var n = UInt64(1_000_000_000) << 1
@@ -28,14 +29,14 @@ import Testing
     }
 
     @Test func zeroSizeItemsAreBounded() throws {
-        let codec = try Fixtures.codec("{\"type\":\"array\",\"items\":\"null\"}")
+        let codec = try CodecFixtures.codec("{\"type\":\"array\",\"items\":\"null\"}")
         // A block of 2^40 nulls takes six bytes and would make libavro append forever.
         #expect(throws: AvroCodecError.self) { try codec.decode([0x80, 0x80, 0x80, 0x80, 0x80, 0x40, 0]) }
         #expect(try codec.decode([6, 0]) == .array([.null, .null, .null]))
     }
 
     @Test func deepNestingIsBounded() throws {
-        let codec = try Fixtures.codec("""
+        let codec = try CodecFixtures.codec("""
             {"type":"record","name":"Node","fields":[{"name":"next","type":["null","Node"]}]}
             """)
         let deep = [UInt8](repeating: 2, count: 100_000) + [0]
@@ -43,21 +44,21 @@ import Testing
     }
 
     @Test func invalidIndicesAndUTF8() throws {
-        let enumCodec = try Fixtures.codec("{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\"]}")
+        let enumCodec = try CodecFixtures.codec("{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\"]}")
         #expect(throws: AvroCodecError.self) { try enumCodec.decode([2]) }
-        let unionCodec = try Fixtures.codec("[\"null\",\"int\"]")
+        let unionCodec = try CodecFixtures.codec("[\"null\",\"int\"]")
         #expect(throws: AvroCodecError.self) { try unionCodec.decode([4]) }
-        let stringCodec = try Fixtures.codec("\"string\"")
+        let stringCodec = try CodecFixtures.codec("\"string\"")
         #expect(throws: AvroCodecError.self) { try stringCodec.decode([4, 0xc3, 0x28]) }
-        let booleanAfterInt = try Fixtures.codec(#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"boolean"}]}"#)
+        let booleanAfterInt = try CodecFixtures.codec(#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"boolean"}]}"#)
         #expect(try booleanAfterInt.decode([0, 1]) == .record(AvroRecord(["a": .int(0), "b": .boolean(true)])))
         #expect(throws: AvroCodecError.invalidData(path: "$.b", message: "boolean byte 5 is neither 0 nor 1")) { try booleanAfterInt.decode([0, 5]) }
-        let intCodec = try Fixtures.codec("\"int\"")
+        let intCodec = try CodecFixtures.codec("\"int\"")
         #expect(throws: AvroCodecError.self) { try intCodec.decode([0xff, 0xff, 0xff, 0xff, 0xff, 0x01]) }
     }
 
     @Test func invalidUTF8IsRejectedWithItsPath() throws {
-        let codec = try Fixtures.codec(
+        let codec = try CodecFixtures.codec(
             #"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"s","type":{"type":"array","items":"string"}}]}"#)
         let invalid: [[UInt8]] = [
             [0xed, 0xa0, 0x80],  // a surrogate
@@ -77,8 +78,8 @@ import Testing
     }
 
     @Test func valueMismatchNamesTheFieldPath() throws {
-        let codec = try Fixtures.codec(Fixtures.everyTypeSchema)
-        guard case .record(var record) = Fixtures.everyTypeValue else { return }
+        let codec = try CodecFixtures.codec(CodecFixtures.everyTypeSchema)
+        guard case .record(var record) = CodecFixtures.everyTypeValue else { return }
         record["children"] = .array([.record(AvroRecord(["x": 1])), .record(AvroRecord(["x": "two"]))])
         do {
             _ = try codec.encode(.record(record))
@@ -97,8 +98,8 @@ import Testing
 
     /// Random and mutated bytes always give a value or a typed error: never a crash, a hang or an untyped error.
     @Test func fuzzedBodiesNeverCrash() throws {
-        let codec = try Fixtures.codec(Fixtures.everyTypeSchema)
-        let valid = try codec.encode(Fixtures.everyTypeValue)
+        let codec = try CodecFixtures.codec(CodecFixtures.everyTypeSchema)
+        let valid = try codec.encode(CodecFixtures.everyTypeValue)
         var generator = SplitMix64(seed: 0x5eed)
         var decodedCount = 0
         for round in 0..<3_000 {

@@ -1,14 +1,15 @@
 import Avro
 import AvroCodec
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct RoundTripTests {
     @Test func everyTypeRoundTrips() throws {
-        let codec = try Fixtures.codec(Fixtures.everyTypeSchema)
-        let bytes = try codec.encode(Fixtures.everyTypeValue)
+        let codec = try CodecFixtures.codec(CodecFixtures.everyTypeSchema)
+        let bytes = try codec.encode(CodecFixtures.everyTypeValue)
         let decoded = try codec.decode(bytes)
-        #expect(decoded == Fixtures.everyTypeValue)
+        #expect(decoded == CodecFixtures.everyTypeValue)
         #expect(try codec.encode(decoded) == bytes)
     }
 
@@ -29,14 +30,14 @@ import Testing
         ("{\"type\":\"map\",\"values\":\"int\"}", .map(["a": .int(1)]), [2, 2, 0x61, 2, 0]),
     ] as [(String, AvroValue, [UInt8])])
     func specificationBytes(schema: String, value: AvroValue, expected: [UInt8]) throws {
-        let codec = try Fixtures.codec(schema)
+        let codec = try CodecFixtures.codec(schema)
         #expect(try codec.encode(value) == expected)
         #expect(try codec.decode(expected) == value)
     }
 
     @Test func logicalTypesAreSwiftTypes() throws {
-        let codec = try Fixtures.codec(Fixtures.everyTypeSchema)
-        let decoded = try codec.decode(codec.encode(Fixtures.everyTypeValue))
+        let codec = try CodecFixtures.codec(CodecFixtures.everyTypeSchema)
+        let decoded = try codec.decode(codec.encode(CodecFixtures.everyTypeValue))
         guard case .decimal(let price) = decoded["price"] else { Issue.record("price is \(String(describing: decoded["price"]))"); return }
         #expect(price.description == "-1234.50")
         #expect(price.decimalValue == Decimal(string: "-1234.50"))
@@ -51,7 +52,7 @@ import Testing
         #expect(AvroDecimal("1.234", scale: 2) == nil)
         #expect(AvroDecimal(unscaled: [0xff, 0x85], scale: 3).description == "-0.123")
         #expect(AvroDecimal("123456789012345678901234567890.12")?.description == "123456789012345678901234567890.12")
-        let fixedDecimal = try Fixtures.codec("""
+        let fixedDecimal = try CodecFixtures.codec("""
             {"type":"fixed","name":"Money","size":8,"logicalType":"decimal","precision":18,"scale":4}
             """)
         let bytes = try fixedDecimal.encode(.decimal(AvroDecimal("-2.5")!))
@@ -60,7 +61,7 @@ import Testing
     }
 
     @Test func valuesAreFittedToTheSchema() throws {
-        let codec = try Fixtures.codec("""
+        let codec = try CodecFixtures.codec("""
             {"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"e","type":{"type":"enum","name":"E","symbols":["X"]}},
             {"name":"d","type":"double","default":1.5}]}
             """)
@@ -71,14 +72,14 @@ import Testing
 
     @Test func largeEnumsFindTheirSymbols() throws {
         let symbols = (0..<40).map { "S\($0)" }
-        let codec = try Fixtures.codec(#"{"type":"enum","name":"Big","symbols":["# + symbols.map { "\"\($0)\"" }.joined(separator: ",") + "]}")
+        let codec = try CodecFixtures.codec(#"{"type":"enum","name":"Big","symbols":["# + symbols.map { "\"\($0)\"" }.joined(separator: ",") + "]}")
         #expect(try codec.encode(.enumSymbol("S33")) == [66])
         #expect(try codec.decode([66]) == .enumSymbol("S33"))
         #expect(throws: AvroCodecError.self) { try codec.encode(.enumSymbol("S40")) }
     }
 
     @Test func recursiveSchemaRoundTrips() throws {
-        let codec = try Fixtures.codec("""
+        let codec = try CodecFixtures.codec("""
             {"type":"record","name":"Node","fields":[{"name":"v","type":"int"},{"name":"next","type":["null","Node"]}]}
             """)
         let list: AvroValue = .record(AvroRecord(["v": .int(1), "next": .record(AvroRecord(["v": .int(2), "next": .null]))]))
@@ -86,14 +87,14 @@ import Testing
     }
 
     @Test func codecIsSafeToShareBetweenThreads() async throws {
-        let codec = try Fixtures.codec(Fixtures.everyTypeSchema)
-        let expected = try codec.encode(Fixtures.everyTypeValue)
+        let codec = try CodecFixtures.codec(CodecFixtures.everyTypeSchema)
+        let expected = try codec.encode(CodecFixtures.everyTypeValue)
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<4 {
                 group.addTask {
                     for _ in 0..<200 {
-                        let bytes = try codec.encode(Fixtures.everyTypeValue)
-                        guard bytes == expected, try codec.decode(bytes) == Fixtures.everyTypeValue else { return false }
+                        let bytes = try codec.encode(CodecFixtures.everyTypeValue)
+                        guard bytes == expected, try codec.decode(bytes) == CodecFixtures.everyTypeValue else { return false }
                     }
                     return true
                 }

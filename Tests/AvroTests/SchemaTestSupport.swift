@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Avro
 
@@ -119,29 +120,9 @@ struct PythonFailure: Error, CustomStringConvertible {
 
 /// Runs a Python script with `input` on its standard input and returns its standard output.
 func runPython(_ script: String, input: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script]
-    let stdin = Pipe()
-    let stdout = Pipe()
-    let stderr = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    // Write on another thread: a large input would otherwise fill the pipe while Python's output fills its own.
-    let inputHandle = stdin.fileHandleForWriting
-    let data = Data(input.utf8)
-    let writer = Thread {
-        inputHandle.write(data)
-        try? inputHandle.close()
+    let result = try python3(["-c", script], stdin: input)
+    guard result.status == 0 else {
+        throw PythonFailure(message: "python3 exited with \(result.status): \(result.stderr)")
     }
-    writer.start()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw PythonFailure(message: "python3 exited with \(process.terminationStatus): \(String(decoding: errors, as: UTF8.self))")
-    }
-    return String(decoding: output, as: UTF8.self)
+    return result.stdout
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Logging
 @testable import RegistryAuth
 
@@ -29,16 +30,9 @@ func authFileText(users: [(String, String, PasswordAlgorithm)], permissions: [(S
 
 /// Runs `python3 -c script arguments...` and returns its standard output.
 func runPython(_ script: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script] + arguments
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw PythonFailed(status: process.terminationStatus) }
-    return String(decoding: data, as: UTF8.self)
+    let result = try python3(["-c", script] + arguments)
+    guard result.status == 0 else { throw PythonFailed(status: result.status) }
+    return result.stdout
 }
 
 struct PythonFailed: Error {

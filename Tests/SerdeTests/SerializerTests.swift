@@ -3,17 +3,18 @@ import AvroCodec
 import Foundation
 import SchemaRegistryClient
 import SchemaRegistrySerde
+import TestSupport
 import Testing
 
 @Suite struct SerializerTests {
     @Test func roundTripThroughARealRegistry() async throws {
         let registry = try LiveRegistry()
-        let serializer = try AvroSerializer(client: registry.client, schema: Fixtures.everyTypeSchema)
-        let message = try #require(try await serializer.serialize(Fixtures.everyTypeValue, topic: "things"))
+        let serializer = try AvroSerializer(client: registry.client, schema: CodecFixtures.everyTypeSchema)
+        let message = try #require(try await serializer.serialize(CodecFixtures.everyTypeValue, topic: "things"))
         let id = try await registry.client.latestVersion(subject: "things-value").id
         #expect(Array(message.prefix(5)) == [0, UInt8(id >> 24), UInt8((id >> 16) & 0xff), UInt8((id >> 8) & 0xff), UInt8(id & 0xff)])
         let deserializer = AvroDeserializer(client: registry.client)
-        #expect(try await deserializer.deserialize(message) == Fixtures.everyTypeValue)
+        #expect(try await deserializer.deserialize(message) == CodecFixtures.everyTypeValue)
     }
 
     @Test func nilIsATombstoneBothWays() async throws {
@@ -144,8 +145,8 @@ import Testing
 
     @Test func mismatchedValueNamesTheField() async throws {
         let registry = try LiveRegistry()
-        let serializer = try AvroSerializer(client: registry.client, schema: Fixtures.everyTypeSchema)
-        guard case .record(var record) = Fixtures.everyTypeValue else { return }
+        let serializer = try AvroSerializer(client: registry.client, schema: CodecFixtures.everyTypeSchema)
+        guard case .record(var record) = CodecFixtures.everyTypeValue else { return }
         record["child"] = .record(AvroRecord(["x": "seven"]))
         do {
             _ = try await serializer.serialize(AvroValue.record(record), topic: "t")
@@ -158,8 +159,8 @@ import Testing
 
     @Test func fuzzedMessagesNeverCrash() async throws {
         let registry = try LiveRegistry()
-        let serializer = try AvroSerializer(client: registry.client, schema: Fixtures.everyTypeSchema)
-        let good = try #require(try await serializer.serialize(Fixtures.everyTypeValue, topic: "fuzz"))
+        let serializer = try AvroSerializer(client: registry.client, schema: CodecFixtures.everyTypeSchema)
+        let good = try #require(try await serializer.serialize(CodecFixtures.everyTypeValue, topic: "fuzz"))
         let deserializer = AvroDeserializer(client: registry.client)
         var state: UInt64 = 0xfeed
         func next() -> UInt64 {

@@ -2,10 +2,10 @@ import Avro
 import AvroCodec
 import Foundation
 
-/// Schemas and values shared by the codec tests.
-enum Fixtures {
+/// The every-type record shared by the codec and serializer tests.
+public enum CodecFixtures {
     /// A record using every Avro type and every logical type libavro can carry.
-    static let everyTypeSchema = """
+    public static let everyTypeSchema = """
         {"type": "record", "name": "Everything", "namespace": "test", "fields": [
           {"name": "n", "type": "null"},
           {"name": "flag", "type": "boolean"},
@@ -31,7 +31,7 @@ enum Fixtures {
         ]}
         """
 
-    static let everyTypeValue: AvroValue = .record(AvroRecord(fields: [
+    public static let everyTypeValue: AvroValue = .record(AvroRecord(fields: [
         .init("n", .null),
         .init("flag", .boolean(true)),
         .init("i", .int(-42)),
@@ -55,6 +55,6 @@ enum Fixtures {
         .init("atMicros", .timestamp(Date(timeIntervalSince1970: 1_700_000_000.5))),
     ]))
 
-    static func schema(_ text: String) throws -> AvroSchema { try AvroSchema(parsing: text) }
-    static func codec(_ text: String) throws -> AvroCodec { try AvroCodec(schema: AvroSchema(parsing: text)) }
+    public static func schema(_ text: String) throws -> AvroSchema { try AvroSchema(parsing: text) }
+    public static func codec(_ text: String) throws -> AvroCodec { try AvroCodec(schema: AvroSchema(parsing: text)) }
 }
