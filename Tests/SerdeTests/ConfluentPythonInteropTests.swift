@@ -19,16 +19,7 @@ import Testing
         mode, url, topic, schema = sys.argv[1:5]
         client = SchemaRegistryClient({"url": url})
         utc = datetime.timezone.utc
-        value = {
-            "n": None, "flag": True, "i": -42, "l": 1 << 40, "f": 1.5, "d": -2.25,
-            "b": bytes([0, 1, 255, 128]), "s": "h\u00e9llo\u0000w\u00f6rld", "fx": bytes([9, 8, 7, 6]),
-            "color": "GREEN", "tags": ["a", ""], "scores": {"x": 1, "y": -1}, "maybe": "yes",
-            "choice": bytes([1, 2, 3, 4]), "child": {"x": 7}, "children": [{"x": 1}, {"x": 2}],
-            "price": decimal.Decimal("-1234.50"), "id": uuid.UUID("6f1b1f0e-3c49-4d6a-9d2f-0b8a1f2c3d4e"),
-            "day": datetime.date(1970, 1, 1) + datetime.timedelta(days=19000),
-            "at": datetime.datetime.fromtimestamp(1700000000, utc) + datetime.timedelta(milliseconds=123),
-            "atMicros": datetime.datetime.fromtimestamp(1700000000, utc) + datetime.timedelta(milliseconds=500),
-        }
+        value = \#(CodecFixtures.everyTypeValuePython)
         context = SerializationContext(topic, MessageField.VALUE)
         if mode == "serialize":
             print(AvroSerializer(client, schema)(value, context).hex())
