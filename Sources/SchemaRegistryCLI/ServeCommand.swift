@@ -135,34 +135,39 @@ struct ServeSettings {
         }
         if let path = db ?? environment["SCHEMA_REGISTRY_DB"], !path.isEmpty { databasePath = path }
         if let path = authFile ?? environment["SCHEMA_REGISTRY_AUTH_FILE"], !path.isEmpty { authFilePath = path }
-        if let count = try threads ?? Self.integer(environment, "SCHEMA_REGISTRY_THREADS") {
-            guard count >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let count = try Self.integer(threads, environment, "SCHEMA_REGISTRY_THREADS", option: "threads", minimum: 1) {
             http.threads = count
         }
-        if let limit = try maxBodyBytes ?? Self.integer(environment, "SCHEMA_REGISTRY_MAX_BODY_BYTES") {
-            guard limit >= 0 else { throw ValidationError("--max-body-bytes must not be negative") }
+        if let limit = try Self.integer(maxBodyBytes, environment, "SCHEMA_REGISTRY_MAX_BODY_BYTES", option: "max-body-bytes", minimum: 0) {
             http.maxBodyBytes = limit
         }
-        if let seconds = try idleTimeout ?? Self.integer(environment, "SCHEMA_REGISTRY_IDLE_TIMEOUT") {
-            guard seconds >= 1 else { throw ValidationError("--idle-timeout must be at least 1") }
+        if let seconds = try Self.integer(idleTimeout, environment, "SCHEMA_REGISTRY_IDLE_TIMEOUT", option: "idle-timeout", minimum: 1) {
             http.idleTimeoutSeconds = seconds
         }
-        if let count = try connectionLimit ?? Self.integer(environment, "SCHEMA_REGISTRY_CONNECTION_LIMIT") {
-            guard count >= 1 else { throw ValidationError("--connection-limit must be at least 1") }
+        if let count = try Self.integer(connectionLimit, environment, "SCHEMA_REGISTRY_CONNECTION_LIMIT", option: "connection-limit", minimum: 1) {
             http.connectionLimit = count
         }
-        if let count = try perIPConnectionLimit ?? Self.integer(environment, "SCHEMA_REGISTRY_PER_IP_CONNECTION_LIMIT") {
-            guard count >= 0 else { throw ValidationError("--per-ip-connection-limit must not be negative") }
+        if let count = try Self.integer(
+            perIPConnectionLimit, environment, "SCHEMA_REGISTRY_PER_IP_CONNECTION_LIMIT", option: "per-ip-connection-limit", minimum: 0)
+        {
             http.perIPConnectionLimit = count
         }
-        if let bytes = try maxHeaderBytes ?? Self.integer(environment, "SCHEMA_REGISTRY_MAX_HEADER_BYTES") {
-            guard bytes >= 4096 else { throw ValidationError("--max-header-bytes must be at least 4096") }
+        if let bytes = try Self.integer(maxHeaderBytes, environment, "SCHEMA_REGISTRY_MAX_HEADER_BYTES", option: "max-header-bytes", minimum: 4096) {
             http.connectionMemoryBytes = bytes
         }
         http.tls = try Self.tls(
             certificate: tlsCert ?? Self.nonEmpty(environment["SCHEMA_REGISTRY_TLS_CERT"]),
             key: tlsKey ?? Self.nonEmpty(environment["SCHEMA_REGISTRY_TLS_KEY"]),
             clientCA: tlsClientCA ?? Self.nonEmpty(environment["SCHEMA_REGISTRY_TLS_CLIENT_CA"]))
+    }
+
+    /// The flag's value, else the environment variable's, checked against `minimum`.
+    static func integer(_ flag: Int?, _ environment: [String: String], _ variable: String, option: String, minimum: Int) throws -> Int? {
+        guard let value = try flag ?? integer(environment, variable) else { return nil }
+        guard value >= minimum else {
+            throw ValidationError(minimum == 0 ? "--\(option) must not be negative" : "--\(option) must be at least \(minimum)")
+        }
+        return value
     }
 
     /// `127.0.0.1:8081`, `[::1]:8081`, `:8081` (all interfaces) or `localhost:0`.
