@@ -94,7 +94,8 @@ public final class RegistryAPI: HTTPResponder {
             logger.error("\(method) \(request.pathSegments): \(error)")
             response = .error(code: 500, message: "Internal server error", status: 500)
         }
-        if route.writes(with: method) {
+        // A refused write changed nothing (each write is one transaction), so the cached answers still hold.
+        if route.writes(with: method), response.status < 400 {
             versionAnswers.invalidate()
             if route.removesSchemas(with: method) { schemaAnswers.invalidate() }
         }
