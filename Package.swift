@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "CompatibilityTests", dependencies: ["TestSupport", "Avro"]),
         .testTarget(name: "AvroCodecTests", dependencies: ["TestSupport", "AvroCodec", "Avro"]),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", "RegistrySQLite", "Avro"]),
-        .testTarget(name: "RegistryServerTests", dependencies: ["TestSupport", "Avro"]),
+        .testTarget(name: "RegistryServerTests", dependencies: ["TestSupport", "Avro", "RegistryServer"]),
         .testTarget(name: "SerdeTests", dependencies: ["TestSupport", "SchemaRegistrySerde", "SchemaRegistryClient", "AvroCodec", "Avro"]),
         .testTarget(name: "RegistryAuthTests", dependencies: ["RegistryAuth", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Avro"]),

@@ -8,9 +8,12 @@ import Synchronization
 /// transaction, and only then applied in memory, so a failed write changes nothing.
 public final class Registry: Sendable {
     private let store: any RegistryStore
+    /// The committed state: what every read sees.
     private let index: Mutex<RegistryIndex>
-    /// Held for a whole write (plan, persist, apply); the index lock is held only to plan and to apply.
-    private let writeLock = Mutex(())
+    /// The committed state plus the batch being committed. Only the leader of `writes` touches it;
+    /// it is kept apart from `index` so that readers never see a write before it is durable.
+    private let working: Mutex<RegistryIndex>
+    private let writes = WriteQueue()
     private let table = SchemaTable()
     /// Parsed stored schemas, filled on first use: start-up parses nothing.
     private let parsedSchemas = Mutex<[Int: AvroSchema]>([:])
@@ -22,6 +25,7 @@ public final class Registry: Sendable {
         let loaded = RegistryIndex(contents: contents)
         for schema in loaded.schemas.values { table.publish(schema) }
         index = Mutex(loaded)
+        working = Mutex(loaded)
     }
 
     // MARK: Registration and lookup
@@ -37,14 +41,16 @@ public final class Registry: Sendable {
             return existing
         }
         return try write { state throws(RegistryError) in
-            try self.planRegistration(subject: subject, request, prepared, state: state)
-        } afterCommit: { registered in
+            let (registered, changes) = try self.planRegistration(subject: subject, request, prepared, state: state)
             // The next registration checks against this version: keep its parse instead of parsing the stored
-            // text again. Only when the stored text is this request's own (not an older schema with the same identity).
-            guard registered.schema.schema == prepared.text else { return }
-            self.parsedSchemas.withLock { cache in
-                if cache[registered.schema.id] == nil { cache[registered.schema.id] = prepared.parsed }
+            // text again. Only when the stored text is this request's own (not an older schema with the same
+            // identity). Should the batch fail to commit, `commit` forgets the parses of the ids it inserted.
+            if registered.schema.schema == prepared.text {
+                self.parsedSchemas.withLock { cache in
+                    if cache[registered.schema.id] == nil { cache[registered.schema.id] = prepared.parsed }
+                }
             }
+            return (registered, changes)
         }
     }
 
@@ -314,30 +320,70 @@ public final class Registry: Sendable {
 
     // MARK: Writing
 
-    /// Runs one write: plans it under the index lock, persists the changes, then applies them in memory.
-    /// Writers are serialized, so the state a plan saw is still current when it is applied.
+    /// Runs one write and returns once it is durable and visible to reads.
+    ///
+    /// Writes are group-committed (`WriteQueue`): the leader plans each queued write in order against
+    /// `working`, so each one sees the writes before it, persists the changes of the whole batch in one
+    /// transaction, and only then applies them to `index` and answers. A crash keeps all of a batch or
+    /// none of it, so all of each write or none of it.
     private func write<Result: Sendable>(
-        _ plan: (RegistryIndex) throws(RegistryError) -> (Result, [StoreChange]),
-        afterCommit: (Result) -> Void = { _ in }
+        _ plan: @escaping PendingWrite<Result>.Plan
     ) throws(RegistryError) -> Result {
-        try writeLock.withLock { _ throws(RegistryError) -> Result in
-            let (result, changes) = try index.withLock { state throws(RegistryError) in try plan(state) }
-            guard !changes.isEmpty else { return result }
-            try store.apply(changes)
-            index.withLock { state in
-                for change in changes { state.apply(change) }
+        let pending = PendingWrite(plan)
+        writes.submit(pending) { batch in commit(batch) }
+        return try pending.result()
+    }
+
+    private func commit(_ batch: [any QueuedWrite]) {
+        var changes: [StoreChange] = []
+        working.withLock { state in
+            for write in batch {
+                let planned = write.plan(state)
+                for change in planned { state.apply(change) }
+                changes += planned
             }
-            for change in changes {
-                switch change {
-                case .insertSchema(let schema): table.publish(schema)
-                case .deleteSchema(let id):
-                    table.retire(id: id)
-                    _ = parsedSchemas.withLock { $0.removeValue(forKey: id) }
-                default: break
+        }
+        if !changes.isEmpty {
+            do throws(RegistryError) {
+                try store.apply(changes)
+            } catch {
+                discardWorkingState(insertedBy: changes)
+                if batch.count > 1 {
+                    // One by one, so that a write the store refuses cannot take the others down with it.
+                    for write in batch { commit([write]) }
+                    return
                 }
+                for write in batch {
+                    write.fail(error)
+                    write.finish()
+                }
+                return
             }
-            afterCommit(result)
-            return result
+        }
+        index.withLock { state in
+            for change in changes { state.apply(change) }
+        }
+        for change in changes {
+            switch change {
+            case .insertSchema(let schema): table.publish(schema)
+            case .deleteSchema(let id):
+                table.retire(id: id)
+                _ = parsedSchemas.withLock { $0.removeValue(forKey: id) }
+            default: break
+            }
+        }
+        for write in batch { write.finish() }
+    }
+
+    /// Resets `working` to the committed state after a failed commit, with the parses planning cached
+    /// for the schemas that were not stored: their ids will be given again.
+    private func discardWorkingState(insertedBy changes: [StoreChange]) {
+        let committed = index.withLock { $0 }
+        working.withLock { $0 = committed }
+        parsedSchemas.withLock { cache in
+            for case .insertSchema(let schema) in changes where committed.schemas[schema.id] == nil {
+                cache[schema.id] = nil
+            }
         }
     }
 
@@ -372,7 +418,8 @@ public final class Registry: Sendable {
             let id: Int
             if let requested = request.requestedId {
                 guard requested <= Int(Int32.max) else { throw .invalidSchema("Invalid schema id \(requested)") }
-                if let held = table.entry(id: requested), held.schema.guid != prepared.guid {
+                // `state` also holds the schemas of this batch not yet published; `table` also the hard-deleted ones.
+                if let held = state.schemas[requested] ?? table.entry(id: requested)?.schema, held.guid != prepared.guid {
                     throw RegistryError(code: 42207, message: "Overwrite new schema with id \(requested) is not permitted.")
                 }
                 id = requested

@@ -19,6 +19,7 @@ public final class HTTPServer: @unchecked Sendable {
     private let inFlight = Atomic<Int>(0)
     private let requiresClientCertificate: Bool
     private let connections: ConnectionCount
+    private let blockingWork: BlockingWorkPool
     /// The PEM texts handed to libmicrohttpd, which keeps pointers to them: freed only after the daemon stops.
     private let tlsStrings: [UnsafeMutablePointer<CChar>]
     /// The port actually bound (differs from the configured one when that was 0).
@@ -30,6 +31,7 @@ public final class HTTPServer: @unchecked Sendable {
         self.responder = responder
         self.connections = connections
         self.maxBodyBytes = max(0, configuration.maxBodyBytes)
+        blockingWork = BlockingWorkPool(threads: configuration.blockingThreads)
         requiresClientCertificate = configuration.tls?.clientCAPEM != nil
         if let tls = configuration.tls {
             try tls.validate()
@@ -42,6 +44,7 @@ public final class HTTPServer: @unchecked Sendable {
             daemon = try start(configuration)
         } catch {
             for string in tlsStrings { free(string) }
+            blockingWork.shutDown()
             throw error
         }
         daemonAddress.store(Int(bitPattern: UnsafeRawPointer(daemon)), ordering: .releasing)
@@ -58,7 +61,7 @@ public final class HTTPServer: @unchecked Sendable {
             throw .unresolvableHost(configuration.host)
         }
         var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ERROR_LOG.rawValue
-            | MHD_USE_ITC.rawValue
+            | MHD_ALLOW_SUSPEND_RESUME.rawValue
         if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
         if configuration.tls != nil { flags |= MHD_USE_TLS.rawValue }
         let context = Unmanaged.passUnretained(self).toOpaque()
@@ -101,6 +104,8 @@ public final class HTTPServer: @unchecked Sendable {
             usleep(5_000)
             waited += 0.005
         }
+        // Every suspended connection must be resumed before the daemon stops: wait for their work to end.
+        blockingWork.shutDown()
         MHD_stop_daemon(daemon)
     }
 
@@ -155,6 +160,11 @@ public final class HTTPServer: @unchecked Sendable {
             }
             return .YES
         }
+        if let response = state.answerFromBlockingWork {
+            // Called again after `resume`: the answer is ready.
+            state.answerFromBlockingWork = nil
+            return queue(response, on: connection, closing: false, state: state)
+        }
         let received = uploadSize.pointee
         if state.answered {
             uploadSize.pointee = 0
@@ -184,7 +194,22 @@ public final class HTTPServer: @unchecked Sendable {
             method: method, target: state.target, contentType: header(connection, "Content-Type"), body: state.body,
             authorization: header(connection, "Authorization"), requestID: header(connection, "X-Request-ID"))
         state.body = []
+        if method != "GET" && method != "HEAD" {
+            answerOnBlockingThread(request, connection: connection, state: state)
+            return .YES
+        }
         return queue(responder.respond(to: request), on: connection, closing: false, state: state)
+    }
+
+    /// Suspends the connection while a blocking thread answers `request`, then resumes it; libmicrohttpd
+    /// then calls the handler again, which sends the answer. Until then no other thread touches `state`.
+    private func answerOnBlockingThread(_ request: HTTPRequest, connection: OpaquePointer, state: RequestState) {
+        MHD_suspend_connection(connection)
+        let suspended = SuspendedRequest(connection: connection, state: state)
+        blockingWork.submit { [responder] in
+            suspended.state.answerFromBlockingWork = responder.respond(to: request)
+            MHD_resume_connection(suspended.connection)
+        }
     }
 
     private func header(_ connection: OpaquePointer, _ name: String) -> String? {
@@ -211,6 +236,15 @@ public final class HTTPServer: @unchecked Sendable {
     }
 }
 
+/// A suspended connection and its request, handed to a blocking thread until it resumes the connection.
+private struct SuspendedRequest: @unchecked Sendable {
+    // @unchecked: while suspended, libmicrohttpd does not touch the connection and calls no handler for
+    // it, so the blocking thread is the only one using either until `MHD_resume_connection`, whose
+    // lock orders its writes before the handler's next call.
+    let connection: OpaquePointer
+    let state: RequestState
+}
+
 /// Per-request state, created when the request line arrives and freed when libmicrohttpd reports completion.
 private final class RequestState {
     /// The request target exactly as sent (not percent-decoded), with its query string.
@@ -223,6 +257,8 @@ private final class RequestState {
     var body: [UInt8] = []
     /// A prepared answer whose bytes are being sent without a copy.
     var sending: PreparedResponse?
+    /// The answer a blocking thread made while the connection was suspended.
+    var answerFromBlockingWork: HTTPResponse?
 
     init(target: String) { self.target = target }
 }

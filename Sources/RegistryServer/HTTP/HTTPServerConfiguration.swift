@@ -14,6 +14,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var port: UInt16
     /// Threads that accept, read and answer requests (each runs handlers to completion).
     public var threads: Int
+    /// Threads that answer requests that may change state (every method but GET and HEAD). Such a
+    /// request waits for its commit to reach the disk; waiting here keeps the polling threads serving
+    /// reads, and writes waiting at the same time are committed together.
+    public var blockingThreads: Int
     /// Request bodies larger than this are answered with `payloadTooLarge` and the connection is closed.
     public var maxBodyBytes: Int
     /// Idle keep-alive connections, and connections that stop sending mid-request, are closed after this many seconds.
@@ -27,12 +31,14 @@ public struct HTTPServerConfiguration: Sendable {
     /// nil serves plain HTTP.
     public var tls: TLSConfiguration?
 
-    public init(host: String = "127.0.0.1", port: UInt16 = 8081, threads: Int = 4, maxBodyBytes: Int = 16 << 20,
+    public init(host: String = "127.0.0.1", port: UInt16 = 8081, threads: Int = 4, blockingThreads: Int = 32,
+                maxBodyBytes: Int = 16 << 20,
                 idleTimeoutSeconds: Int = 60, connectionLimit: Int = 1000, perIPConnectionLimit: Int = 256,
                 connectionMemoryBytes: Int = 32 << 10, tls: TLSConfiguration? = nil) {
         self.host = host
         self.port = port
         self.threads = threads
+        self.blockingThreads = blockingThreads
         self.maxBodyBytes = maxBodyBytes
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.connectionLimit = connectionLimit
