@@ -27,9 +27,7 @@ public final class AvroCodec: Sendable {
 
     /// The Avro binary encoding of `value`.
     public func encode(_ value: AvroValue) throws(AvroCodecError) -> [UInt8] {
-        var out: [UInt8] = []
-        try encode(value, appendingTo: &out)
-        return out
+        try withEncoding(value) { body in [UInt8](body) }
     }
 
     /// Appends the Avro binary encoding of `value` to `out` (after a wire-format header, say).
@@ -40,10 +38,27 @@ public final class AvroCodec: Sendable {
     /// Calls `body` with the Avro binary encoding of `value`, which is valid only during the call;
     /// lets a caller copy it once into a buffer of the final size.
     public func withEncoding<T>(_ value: AvroValue, _ body: (UnsafeRawBufferPointer) -> T) throws(AvroCodecError) -> T {
+        try withEncoding(value, prefixLength: 0) { buffer in body(UnsafeRawBufferPointer(buffer)) }
+    }
+
+    /// The Avro binary encoding of `value` after a copy of `prefix` (a wire-format header, say), in an
+    /// array allocated once at its final size.
+    public func encode(_ value: AvroValue, prefix: [UInt8]) throws(AvroCodecError) -> [UInt8] {
+        try withEncoding(value, prefixLength: prefix.count) { buffer in
+            // The prefix goes into the workspace buffer in front of the body, so the message is one copy.
+            prefix.withUnsafeBytes { buffer.copyMemory(from: $0) }
+            return [UInt8](UnsafeRawBufferPointer(buffer))
+        }
+    }
+
+    /// Calls `body` with the workspace buffer holding `prefixLength` bytes for the caller to fill, then the encoding.
+    private func withEncoding<T>(
+        _ value: AvroValue, prefixLength: Int, _ body: (UnsafeMutableRawBufferPointer) -> T
+    ) throws(AvroCodecError) -> T {
         try libavro.withWorkspace { (workspace) throws(AvroCodecError) in
-            _ = cavro_reset(workspace.value)
-            try writer.write(value, node: graph.root, into: workspace.value)
-            return body(try workspace.write())
+            _ = cavro_reset(workspace.encoded)
+            try writer.write(value, node: graph.root, into: workspace.encoded)
+            return body(try workspace.write(offset: prefixLength))
         }
     }
 
@@ -57,7 +72,7 @@ public final class AvroCodec: Sendable {
         try validator.validate(bytes)
         return try libavro.withWorkspace { (workspace) throws(AvroCodecError) in
             try workspace.read(bytes)
-            return try reader.read(workspace.value, node: graph.root)
+            return try reader.read(workspace.decoded, node: graph.root)
         }
     }
 

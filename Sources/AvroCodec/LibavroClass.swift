@@ -11,7 +11,10 @@ import Synchronization
 final class LibavroClass: @unchecked Sendable {
     let schema: avro_schema_t
     let iface: UnsafeMutablePointer<avro_value_iface_t>
-    /// A futex-based mutex: uncontended, it costs a fraction of an NSLock round trip.
+    /// One idle workspace (retained, as an opaque pointer), taken and given back with one atomic
+    /// operation each: the usual caller is one thread, which then never touches the lock below.
+    private let spare = Atomic<UnsafeMutableRawPointer?>(nil)
+    /// The other idle workspaces, when several threads use the codec at once.
     private let idle = Mutex<[Workspace]>([])
 
     init(canonicalForm: String) throws(AvroCodecError) {
@@ -29,6 +32,7 @@ final class LibavroClass: @unchecked Sendable {
     }
 
     deinit {
+        if let raw = spare.exchange(nil, ordering: .acquiring) { Unmanaged<Workspace>.fromOpaque(raw).release() }
         idle.withLock { $0.removeAll() }
         cavro_iface_decref(iface)
         avro_schema_decref(schema)
@@ -36,15 +40,36 @@ final class LibavroClass: @unchecked Sendable {
 
     /// Runs `body` with a workspace no other thread is using.
     func withWorkspace<T>(_ body: (Workspace) throws(AvroCodecError) -> T) throws(AvroCodecError) -> T {
-        let active = idle.withLock { $0.popLast() } ?? Workspace(iface: iface)
-        defer { idle.withLock { if $0.count < 16 { $0.append(active) } } }
+        let active = takeWorkspace()
+        defer { giveBack(active) }
         return try body(active)
     }
 
-    /// One thread's scratch objects: a generic value of the class, a growable output buffer and a memory reader.
+    private func takeWorkspace() -> Workspace {
+        // Acquiring pairs with the releasing exchange in `giveBack`: the last user's writes are visible.
+        if let raw = spare.exchange(nil, ordering: .acquiring) {
+            return Unmanaged<Workspace>.fromOpaque(raw).takeRetainedValue()
+        }
+        return idle.withLock { $0.popLast() } ?? Workspace(iface: iface)
+    }
+
+    private func giveBack(_ workspace: Workspace) {
+        let raw = Unmanaged.passRetained(workspace).toOpaque()
+        if spare.compareExchange(expected: nil, desired: raw, ordering: .releasing).exchanged { return }
+        Unmanaged<Workspace>.fromOpaque(raw).release()
+        idle.withLock { if $0.count < 16 { $0.append(workspace) } }
+    }
+
+    /// One thread's scratch objects: generic values of the class, a growable output buffer and a memory reader.
     /// Unchecked: `withWorkspace` hands a workspace to one thread at a time.
     final class Workspace: @unchecked Sendable {
-        let value: UnsafeMutablePointer<avro_value_t>
+        /// The value `encode` fills. It is kept apart from `decoded` because libavro keeps the string buffers
+        /// of a value it filled itself and reuses them on the next fill, but a read replaces them with
+        /// buffers of its own, which the next fill would free and allocate again: one value for both
+        /// directions costs two allocations per string per round trip.
+        let encoded: UnsafeMutablePointer<avro_value_t>
+        /// The value `read` fills.
+        let decoded: UnsafeMutablePointer<avro_value_t>
         // A workspace is used by one thread at a time (see `withWorkspace`).
         @exclusivity(unchecked) private(set) var buffer: UnsafeMutableRawPointer
         @exclusivity(unchecked) private(set) var capacity: Int
@@ -52,45 +77,59 @@ final class LibavroClass: @unchecked Sendable {
         let reader: avro_reader_t
 
         init(iface: UnsafeMutablePointer<avro_value_iface_t>) {
-            value = .allocate(capacity: 1)
-            value.initialize(to: avro_value_t())
-            _ = cavro_generic_value_new(iface, value)
+            encoded = Self.newValue(iface)
+            decoded = Self.newValue(iface)
             capacity = 4096
             buffer = .allocate(byteCount: capacity, alignment: 16)
             writer = avro_writer_memory(buffer.assumingMemoryBound(to: CChar.self), Int64(capacity))
             reader = avro_reader_memory(nil, 0)
         }
 
+        private static func newValue(_ iface: UnsafeMutablePointer<avro_value_iface_t>) -> UnsafeMutablePointer<avro_value_t> {
+            let value = UnsafeMutablePointer<avro_value_t>.allocate(capacity: 1)
+            value.initialize(to: avro_value_t())
+            _ = cavro_generic_value_new(iface, value)
+            return value
+        }
+
         deinit {
-            avro_value_decref(value)
-            value.deallocate()
+            for value in [encoded, decoded] {
+                avro_value_decref(value)
+                value.deallocate()
+            }
             avro_writer_free(writer)
             avro_reader_free(reader)
             buffer.deallocate()
         }
 
-        /// Writes `value` into the buffer, growing it once if needed, and returns the written bytes.
-        func write() throws(AvroCodecError) -> UnsafeRawBufferPointer {
-            avro_writer_memory_set_dest(writer, buffer.assumingMemoryBound(to: CChar.self), Int64(capacity))
-            var rc = avro_value_write(writer, value)
+        /// Writes `encoded` into the buffer after `offset` bytes the caller fills (a message header, say),
+        /// growing the buffer once if needed, and returns the whole buffer up to the end of the written bytes.
+        func write(offset: Int = 0) throws(AvroCodecError) -> UnsafeMutableRawBufferPointer {
+            if offset > capacity / 2 { grow(to: offset * 2) }
+            avro_writer_memory_set_dest(writer, (buffer + offset).assumingMemoryBound(to: CChar.self), Int64(capacity - offset))
+            var rc = avro_value_write(writer, encoded)
             if rc == ENOSPC {
                 var needed = 0
-                guard avro_value_sizeof(value, &needed) == 0 else { throw .libavro(operation: "size a value", code: rc) }
-                buffer.deallocate()
-                capacity = max(needed, capacity * 2)
-                buffer = .allocate(byteCount: capacity, alignment: 16)
-                avro_writer_memory_set_dest(writer, buffer.assumingMemoryBound(to: CChar.self), Int64(capacity))
-                rc = avro_value_write(writer, value)
+                guard avro_value_sizeof(encoded, &needed) == 0 else { throw .libavro(operation: "size a value", code: rc) }
+                grow(to: offset + needed)
+                avro_writer_memory_set_dest(writer, (buffer + offset).assumingMemoryBound(to: CChar.self), Int64(capacity - offset))
+                rc = avro_value_write(writer, encoded)
             }
             guard rc == 0 else { throw .libavro(operation: "write a value", code: rc) }
-            return UnsafeRawBufferPointer(start: buffer, count: Int(avro_writer_tell(writer)))
+            return UnsafeMutableRawBufferPointer(start: buffer, count: offset + Int(avro_writer_tell(writer)))
         }
 
-        /// Reads one value from `bytes`, which the caller has validated against the schema.
+        private func grow(to needed: Int) {
+            buffer.deallocate()
+            capacity = max(needed, capacity * 2)
+            buffer = .allocate(byteCount: capacity, alignment: 16)
+        }
+
+        /// Reads one value from `bytes`, which the caller has validated against the schema, into `decoded`
+        /// (`avro_value_read` resets it first).
         func read(_ bytes: UnsafeRawBufferPointer) throws(AvroCodecError) {
-            _ = cavro_reset(value)
             avro_reader_memory_set_source(reader, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int64(bytes.count))
-            let rc = avro_value_read(reader, value)
+            let rc = avro_value_read(reader, decoded)
             guard rc == 0 else { throw .libavro(operation: "read a value", code: rc) }
         }
     }

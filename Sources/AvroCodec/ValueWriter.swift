@@ -10,6 +10,8 @@ struct ValueWriter {
     let defaults: DefaultValues
 
     func write(_ value: AvroValue, node index: Int, into target: UnsafeMutablePointer<avro_value_t>) throws(AvroCodecError) {
+        // The common kinds are handled right here and everything else out of line, which keeps this
+        // function's frame small: it runs once per node of every value.
         let rc: Int32
         switch graph.ops[index] {
         case .null:
@@ -21,7 +23,173 @@ struct ValueWriter {
         case .int:
             rc = cavro_set_int(target, try intValue(value, index))
         case .long:
-            rc = cavro_set_long(target, try longValue(value, index))
+            if case .long(let x) = value { rc = cavro_set_long(target, x) } else { rc = cavro_set_long(target, try longValue(value, index)) }
+        case .double:
+            if case .double(let x) = value { rc = cavro_set_double(target, x) } else { rc = cavro_set_double(target, try doubleValue(value, index)) }
+        case .string:
+            if case .string(let text) = value {
+                rc = Self.setString(target, text)
+            } else {
+                rc = try setOtherString(value, index, target)
+            }
+        case .enumeration(let start, let count):
+            rc = cavro_set_enum(target, try enumPosition(value, index, start: start, count: count))
+        case .record(let start, let count):
+            try writeRecord(value, index, start: start, count: count, into: target)
+            return
+        case .array(let items):
+            try writeArray(value, index, items: items, into: target)
+            return
+        case .union(let start, let count):
+            try writeUnion(value, index, start: start, count: count, into: target)
+            return
+        case .float, .bytes, .fixed, .map:
+            try writeOther(value, index, into: target)
+            return
+        }
+        guard rc == 0 else { throw libavroFailure(index, rc) }
+    }
+
+    @inline(never)
+    private func libavroFailure(_ index: Int, _ rc: Int32) -> AvroCodecError {
+        .libavro(operation: "set a \(graph[index].type.typeName) value", code: rc)
+    }
+
+    // The helpers that take the address of a local are kept out of line: such a local makes the
+    // compiler guard the function's stack, a cost `write` would otherwise pay on every node.
+    @inline(never)
+    private static func setString(_ target: UnsafeMutablePointer<avro_value_t>, _ text: String) -> Int32 {
+        // Sizes passed to libavro include the trailing NUL; withCString is free for native strings.
+        text.withCString { cavro_set_string_len(target, $0, text.utf8.count + 1) }
+    }
+
+    @inline(never)
+    private func writeRecord(
+        _ value: AvroValue, _ index: Int, start: Int, count: Int, into target: UnsafeMutablePointer<avro_value_t>
+    ) throws(AvroCodecError) {
+        guard case .record(let record) = value else { throw mismatch(value, index) }
+        var child = avro_value_t()
+        for position in 0..<count {
+            guard cavro_get_by_index(target, position, &child, nil) == 0 else {
+                throw .libavro(operation: "get a record field", code: EINVAL)
+            }
+            let slot = start + position
+            // Values built in schema order (and every decoded value) find their field without a search,
+            // and write it in place rather than through a copy.
+            if position < record.fields.count, record.fields[position].name == graph.childNames[slot] {
+                do { try write(record.fields[position].value, node: graph.children[slot], into: &child) } catch {
+                    throw error.inside(".\(graph.childNames[slot])")
+                }
+                continue
+            }
+            try writeFieldByName(record, index, position: position, slot: slot, into: &child)
+        }
+    }
+
+    /// A field of a value whose fields are not in schema order, or that leaves it out for its default.
+    @inline(never)
+    private func writeFieldByName(
+        _ record: AvroRecord, _ index: Int, position: Int, slot: Int, into child: UnsafeMutablePointer<avro_value_t>
+    ) throws(AvroCodecError) {
+        let name = graph.childNames[slot]
+        let fieldValue: AvroValue
+        if let found = record[name] {
+            fieldValue = found
+        } else if let fallback = defaults.fieldDefault(record: index, field: position) {
+            fieldValue = fallback
+        } else {
+            throw .valueDoesNotMatchSchema(path: "$.\(name)", message: "missing field without a default")
+        }
+        do { try write(fieldValue, node: graph.children[slot], into: child) } catch { throw error.inside(".\(name)") }
+    }
+
+    @inline(never)
+    private func writeArray(_ value: AvroValue, _ index: Int, items: Int, into target: UnsafeMutablePointer<avro_value_t>) throws(AvroCodecError) {
+        let elements: [AvroValue]
+        switch value {
+        case .array(let given): elements = given
+        case .bytes(let bytes): elements = bytes.map { .int(Int32($0)) }  // [UInt8] from Codable
+        default: throw mismatch(value, index)
+        }
+        var child = avro_value_t()
+        for position in elements.indices {
+            guard cavro_append(target, &child, nil) == 0 else { throw .libavro(operation: "append to an array", code: EINVAL) }
+            do { try write(elements[position], node: items, into: &child) } catch { throw error.inside("[\(position)]") }
+        }
+    }
+
+    @inline(never)
+    private func writeUnion(
+        _ value: AvroValue, _ index: Int, start: Int, count: Int, into target: UnsafeMutablePointer<avro_value_t>
+    ) throws(AvroCodecError) {
+        var child = avro_value_t()
+        for position in 0..<count where fitsExactly(value, node: graph.children[start + position]) {
+            guard cavro_set_branch(target, Int32(position), &child) == 0 else { throw .libavro(operation: "select a union branch", code: EINVAL) }
+            try write(value, node: graph.children[start + position], into: &child)
+            return
+        }
+        try writeUnionByConversion(value, start: start, count: count, into: target)
+    }
+
+    /// The first branch that takes the value after a conversion (a long into an int, a string into an enum).
+    @inline(never)
+    private func writeUnionByConversion(
+        _ value: AvroValue, start: Int, count: Int, into target: UnsafeMutablePointer<avro_value_t>
+    ) throws(AvroCodecError) {
+        var child = avro_value_t()
+        for position in 0..<count {
+            guard cavro_set_branch(target, Int32(position), &child) == 0 else { continue }
+            if (try? write(value, node: graph.children[start + position], into: &child)) != nil { return }
+        }
+        let names = (start..<(start + count)).map { graph[graph.children[$0]].type.typeName }
+        throw .valueDoesNotMatchSchema(path: "$", message: "no branch of union \(names) accepts \(value.kindName)")
+    }
+
+    private func enumPosition(_ value: AvroValue, _ index: Int, start: Int, count: Int) throws(AvroCodecError) -> Int32 {
+        let symbol: String
+        switch value {
+        case .enumSymbol(let s), .string(let s): symbol = s
+        default: throw mismatch(value, index)
+        }
+        // A short scan beats hashing for the usual small enum; large ones use the node's index.
+        let found: Int?
+        if count <= 16 {
+            found = graph.symbols[start..<(start + count)].firstIndex(of: symbol).map { $0 - start }
+        } else if case .enumeration(_, let indexBySymbol) = graph[index].kind {
+            found = indexBySymbol[symbol]
+        } else {
+            found = nil
+        }
+        guard let position = found else {
+            throw .valueDoesNotMatchSchema(
+                path: "$", message: "\"\(symbol)\" is not a symbol of \(graph[index].name ?? "enum") \(Array(graph.symbols[start..<(start + count)]))")
+        }
+        return Int32(position)
+    }
+
+    @inline(never)
+    private func doubleValue(_ value: AvroValue, _ index: Int) throws(AvroCodecError) -> Double {
+        switch value {
+        case .double(let x): return x
+        case .float(let x): return Double(x)
+        case .int(let x): return Double(x)
+        case .long(let x): return Double(x)
+        default: throw mismatch(value, index)
+        }
+    }
+
+    /// A uuid into a string node.
+    @inline(never)
+    private func setOtherString(_ value: AvroValue, _ index: Int, _ target: UnsafeMutablePointer<avro_value_t>) throws(AvroCodecError) -> Int32 {
+        guard case .uuid(let uuid) = value else { throw mismatch(value, index) }
+        return uuid.uuidString.lowercased().withCString { cavro_set_string_len(target, $0, 37) }
+    }
+
+    /// The kinds that are rare in messages: float, bytes, fixed and map.
+    @inline(never)
+    private func writeOther(_ value: AvroValue, _ index: Int, into target: UnsafeMutablePointer<avro_value_t>) throws(AvroCodecError) {
+        let rc: Int32
+        switch graph.ops[index] {
         case .float:
             let number: Float
             switch value {
@@ -32,29 +200,11 @@ struct ValueWriter {
             default: throw mismatch(value, index)
             }
             rc = cavro_set_float(target, number)
-        case .double:
-            let number: Double
-            switch value {
-            case .double(let x): number = x
-            case .float(let x): number = Double(x)
-            case .int(let x): number = Double(x)
-            case .long(let x): number = Double(x)
-            default: throw mismatch(value, index)
-            }
-            rc = cavro_set_double(target, number)
         case .bytes:
             switch value {
             case .bytes(let bytes): rc = Self.setBytes(target, bytes)
             case .decimal(let decimal):
                 rc = Self.setBytes(target, try rescaled(decimal, index).unscaled)
-            default: throw mismatch(value, index)
-            }
-        case .string:
-            switch value {
-            // Sizes passed to libavro include the trailing NUL; withCString is free for native strings.
-            case .string(let text): rc = text.withCString { cavro_set_string_len(target, $0, text.utf8.count + 1) }
-            case .uuid(let uuid):
-                rc = uuid.uuidString.lowercased().withCString { cavro_set_string_len(target, $0, 37) }
             default: throw mismatch(value, index)
             }
         case .fixed(let size):
@@ -74,39 +224,6 @@ struct ValueWriter {
                 throw .valueDoesNotMatchSchema(path: "$", message: "\(bytes.count) bytes for \(graph[index].name ?? "fixed") of size \(size)")
             }
             rc = bytes.withUnsafeMutableBytes { cavro_set_fixed(target, $0.baseAddress ?? UnsafeMutableRawPointer(target), size) }
-        case .enumeration(let start, let count):
-            let symbol: String
-            switch value {
-            case .enumSymbol(let s), .string(let s): symbol = s
-            default: throw mismatch(value, index)
-            }
-            // A short scan beats hashing for the usual small enum; large ones use the node's index.
-            let found: Int?
-            if count <= 16 {
-                found = graph.symbols[start..<(start + count)].firstIndex(of: symbol).map { $0 - start }
-            } else if case .enumeration(_, let indexBySymbol) = graph[index].kind {
-                found = indexBySymbol[symbol]
-            } else {
-                found = nil
-            }
-            guard let position = found else {
-                throw .valueDoesNotMatchSchema(
-                    path: "$", message: "\"\(symbol)\" is not a symbol of \(graph[index].name ?? "enum") \(Array(graph.symbols[start..<(start + count)]))")
-            }
-            rc = cavro_set_enum(target, Int32(position))
-        case .array(let items):
-            let elements: [AvroValue]
-            switch value {
-            case .array(let given): elements = given
-            case .bytes(let bytes): elements = bytes.map { .int(Int32($0)) }  // [UInt8] from Codable
-            default: throw mismatch(value, index)
-            }
-            var child = avro_value_t()
-            for (position, element) in elements.enumerated() {
-                guard cavro_append(target, &child, nil) == 0 else { throw .libavro(operation: "append to an array", code: EINVAL) }
-                do { try write(element, node: items, into: &child) } catch { throw error.inside("[\(position)]") }
-            }
-            rc = 0
         case .map(let valuesNode):
             let entries: [String: AvroValue]
             switch value {
@@ -124,49 +241,12 @@ struct ValueWriter {
                 do { try write(element, node: valuesNode, into: &child) } catch { throw error.inside("[\"\(key)\"]") }
             }
             rc = 0
-        case .union(let start, let count):
-            var child = avro_value_t()
-            for position in 0..<count where fitsExactly(value, node: graph.children[start + position]) {
-                guard cavro_set_branch(target, Int32(position), &child) == 0 else { throw .libavro(operation: "select a union branch", code: EINVAL) }
-                try write(value, node: graph.children[start + position], into: &child)
-                return
-            }
-            for position in 0..<count {
-                guard cavro_set_branch(target, Int32(position), &child) == 0 else { continue }
-                if (try? write(value, node: graph.children[start + position], into: &child)) != nil { return }
-            }
-            let names = (start..<(start + count)).map { graph[graph.children[$0]].type.typeName }
-            throw .valueDoesNotMatchSchema(path: "$", message: "no branch of union \(names) accepts \(value.kindName)")
-        case .record(let start, let count):
-            guard case .record(let record) = value else { throw mismatch(value, index) }
-            var child = avro_value_t()
-            for position in 0..<count {
-                guard cavro_get_by_index(target, position, &child, nil) == 0 else {
-                    throw .libavro(operation: "get a record field", code: EINVAL)
-                }
-                let slot = start + position
-                let name = graph.childNames[slot]
-                // Values built in schema order (and every decoded value) find their field without a search,
-                // and write it in place rather than through a copy.
-                if position < record.fields.count, record.fields[position].name == name {
-                    do { try write(record.fields[position].value, node: graph.children[slot], into: &child) } catch {
-                        throw error.inside(".\(name)")
-                    }
-                    continue
-                }
-                let fieldValue: AvroValue
-                if let found = record[name] {
-                    fieldValue = found
-                } else if let fallback = defaults.fieldDefault(record: index, field: position) {
-                    fieldValue = fallback
-                } else {
-                    throw .valueDoesNotMatchSchema(path: "$.\(name)", message: "missing field without a default")
-                }
-                do { try write(fieldValue, node: graph.children[slot], into: &child) } catch { throw error.inside(".\(name)") }
-            }
-            rc = 0
+        default:
+            // `write` handles every other kind itself.
+            try write(value, node: index, into: target)
+            return
         }
-        guard rc == 0 else { throw .libavro(operation: "set a \(graph[index].type.typeName) value", code: rc) }
+        guard rc == 0 else { throw libavroFailure(index, rc) }
     }
 
     private static func setBytes(_ target: UnsafeMutablePointer<avro_value_t>, _ bytes: [UInt8]) -> Int32 {

@@ -55,9 +55,23 @@ public final class AvroDeserializer: Sendable {
 
     /// The value in `bytes`, or nil for a tombstone (nil or empty bytes).
     /// Nonsending, like the methods below: it runs on the caller's executor, so a warm call makes no executor hop.
+    // Inlinable so that a warm call, which never suspends, costs the caller no async frame of its own.
+    @inlinable
     nonisolated(nonsending) public func deserialize(_ bytes: [UInt8]?, topic: String? = nil, headers: [String: [UInt8]] = [:]) async throws(SerdeError) -> AvroValue? {
         guard let bytes, !bytes.isEmpty else { return nil }
-        return try await decodeValue(bytes, topic: topic, headers: headers).value
+        if let value = try deserializeCached(bytes, headers: headers) { return value }
+        return try await deserializeUncached(bytes, topic: topic, headers: headers)
+    }
+
+    /// The value when the message's writer schema is cached and the reader schema needs no registry call, or nil.
+    @usableFromInline
+    func deserializeCached(_ bytes: [UInt8], headers: [String: [UInt8]]) throws(SerdeError) -> AvroValue? {
+        try decodeCached(bytes, headers: headers)?.value
+    }
+
+    @usableFromInline
+    nonisolated(nonsending) func deserializeUncached(_ bytes: [UInt8], topic: String?, headers: [String: [UInt8]]) async throws(SerdeError) -> AvroValue {
+        try await decodeValue(bytes, topic: topic, headers: headers).value
     }
 
     /// A Codable value from `bytes`, or nil for a tombstone.
@@ -68,47 +82,64 @@ public final class AvroDeserializer: Sendable {
 
     /// Decodes a non-empty message and says which schema wrote it.
     nonisolated(nonsending) public func decode(_ bytes: [UInt8], topic: String? = nil, headers: [String: [UInt8]] = [:]) async throws(SerdeError) -> Message {
-        let (value, reference, codec) = try await decodeValue(bytes, topic: topic, headers: headers)
+        let (value, reference, codec) = if let decoded = try decodeCached(bytes, headers: headers) {
+            decoded
+        } else {
+            try await decodeValue(bytes, topic: topic, headers: headers)
+        }
         return Message(value: value, schemaReference: reference, writerSchema: codec.schema)
     }
 
+    private typealias Decoded = (value: AvroValue, reference: WireFormat.SchemaReference, codec: AvroCodec)
+
+    /// `decodeValue` when the writer schema is cached and the reader schema needs no registry call; nil otherwise.
+    private func decodeCached(_ bytes: [UInt8], headers: [String: [UInt8]]) throws(SerdeError) -> Decoded? {
+        guard !configuration.useLatestVersion else { return nil }
+        let (reference, bodyStart) = try locateSchema(bytes, headers: headers)
+        guard let codec = writers.withLock({ $0.value(for: reference) }) else { return nil }
+        let written = try decodeBody(bytes, from: bodyStart, codec: codec)
+        return (try project(written, writer: reference, codec: codec, reader: readerSchema.map { ($0, nil) }), reference, codec)
+    }
+
     /// `decode` without building a `Message`, which would copy the writer schema for callers that only want the value.
-    nonisolated(nonsending) private func decodeValue(
-        _ bytes: [UInt8], topic: String?, headers: [String: [UInt8]]
-    ) async throws(SerdeError) -> (value: AvroValue, reference: WireFormat.SchemaReference, codec: AvroCodec) {
-        let headerName = configuration.isKey ? WireFormat.keySchemaIDHeader : WireFormat.valueSchemaIDHeader
-        let reference: WireFormat.SchemaReference
-        let bodyStart: Int
-        if !headers.isEmpty, let header = headers[headerName] {
-            reference = try WireFormat.parseHeader(header)
-            bodyStart = 0
-        } else {
-            (reference, bodyStart) = try bytes.withUnsafeBytesTyped { (buffer) throws(SerdeError) in try WireFormat.parsePayload(buffer) }
-        }
-        // The warm path stays synchronous: one cache lookup, no async call.
+    nonisolated(nonsending) private func decodeValue(_ bytes: [UInt8], topic: String?, headers: [String: [UInt8]]) async throws(SerdeError) -> Decoded {
+        let (reference, bodyStart) = try locateSchema(bytes, headers: headers)
         let codec = if let cached = writers.withLock({ $0.value(for: reference) }) { cached } else { try await writerCodec(reference) }
-        let written: AvroValue
+        let written = try decodeBody(bytes, from: bodyStart, codec: codec)
+        let reader: (AvroSchema, Int?)? = if configuration.useLatestVersion {
+            try await reader(topic: topic)
+        } else {
+            readerSchema.map { ($0, nil) }
+        }
+        return (try project(written, writer: reference, codec: codec, reader: reader), reference, codec)
+    }
+
+    /// The schema a message names (in its `__value_schema_id` / `__key_schema_id` header or its payload) and where its body starts.
+    private func locateSchema(_ bytes: [UInt8], headers: [String: [UInt8]]) throws(SerdeError) -> (WireFormat.SchemaReference, bodyStart: Int) {
+        if !headers.isEmpty, let header = headers[configuration.isKey ? WireFormat.keySchemaIDHeader : WireFormat.valueSchemaIDHeader] {
+            return (try WireFormat.parseHeader(header), 0)
+        }
+        return try bytes.withUnsafeBytesTyped { (buffer) throws(SerdeError) in try WireFormat.parsePayload(buffer) }
+    }
+
+    /// The value in the body, as the writer schema has it.
+    private func decodeBody(_ bytes: [UInt8], from bodyStart: Int, codec: AvroCodec) throws(SerdeError) -> AvroValue {
         do {
-            written = try bytes.withUnsafeBytesTyped { (buffer) throws(AvroCodecError) in
+            return try bytes.withUnsafeBytesTyped { (buffer) throws(AvroCodecError) in
                 try codec.decode(UnsafeRawBufferPointer(rebasing: buffer[bodyStart...]))
             }
         } catch {
             throw .codec(error)
         }
-        let readerAndID: (AvroSchema, Int?)? = if configuration.useLatestVersion {
-            try await reader(topic: topic)
-        } else {
-            readerSchema.map { ($0, nil) }
-        }
-        guard let (reader, readerID) = readerAndID else {
-            return (written, reference, codec)
-        }
-        let resolution = try resolution(writer: reference, codec: codec, reader: reader, readerID: readerID)
-        do {
-            return (try resolution.project(written), reference, codec)
-        } catch {
-            throw .codec(error)
-        }
+    }
+
+    /// `written` projected onto the reader schema, if there is one.
+    private func project(
+        _ written: AvroValue, writer: WireFormat.SchemaReference, codec: AvroCodec, reader: (AvroSchema, Int?)?
+    ) throws(SerdeError) -> AvroValue {
+        guard let (reader, readerID) = reader else { return written }
+        let resolution = try resolution(writer: writer, codec: codec, reader: reader, readerID: readerID)
+        do { return try resolution.project(written) } catch { throw .codec(error) }
     }
 
     private func reader(topic: String?) async throws(SerdeError) -> (AvroSchema, Int?)? {

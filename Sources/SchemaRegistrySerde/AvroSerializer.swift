@@ -42,8 +42,20 @@ public final class AvroSerializer: Sendable {
     public let schema: AvroSchema?
     private let schemaText: String?
     private let codec: AvroCodec?
-    private let byTopic = Locked(RecentCache<String, (id: Int, codec: AvroCodec)>())
+    private let byTopic = Locked(RecentCache<String, TopicWriter>())
     private let byID = Locked<[Int: AvroCodec]>([:])
+
+    /// The wire-format header (magic byte and schema id) and codec a topic's messages are written with;
+    /// one object, so that a cache hit costs one retain.
+    private final class TopicWriter: Sendable {
+        let header: [UInt8]
+        let codec: AvroCodec
+
+        init(header: [UInt8], codec: AvroCodec) {
+            self.header = header
+            self.codec = codec
+        }
+    }
 
     /// A serializer for values of `schema` (schema JSON text, registered as given).
     public init(client: SchemaRegistryClient, schema: String, configuration: Configuration = .init()) throws(SerdeError) {
@@ -76,20 +88,29 @@ public final class AvroSerializer: Sendable {
 
     /// The framed message for `value`, or nil (a tombstone) for a nil value.
     /// Nonsending: it runs on the caller's executor, so a warm call makes no executor hop.
+    // Inlinable so that a warm call, which never suspends, costs the caller no async frame of its own.
+    @inlinable
     nonisolated(nonsending) public func serialize(_ value: AvroValue?, topic: String) async throws(SerdeError) -> [UInt8]? {
         guard let value else { return nil }
-        // The warm path stays synchronous: one cache lookup, no async call.
-        let cached = configuration.useLatestVersion ? nil : byTopic.withLock { $0.value(for: topic) }
-        let (id, codec) = if let cached { cached } else { try await writer(topic: topic) }
+        if let message = try serializeCached(value, topic: topic) { return message }
+        return try await serializeUncached(value, topic: topic)
+    }
+
+    /// The message when the topic's schema id is cached, or nil.
+    @usableFromInline
+    func serializeCached(_ value: AvroValue, topic: String) throws(SerdeError) -> [UInt8]? {
+        guard !configuration.useLatestVersion, let writer = byTopic.withLock({ $0.value(for: topic) }) else { return nil }
+        return try encode(value, with: writer)
+    }
+
+    @usableFromInline
+    nonisolated(nonsending) func serializeUncached(_ value: AvroValue, topic: String) async throws(SerdeError) -> [UInt8] {
+        try encode(value, with: try await writer(topic: topic))
+    }
+
+    private func encode(_ value: AvroValue, with writer: TopicWriter) throws(SerdeError) -> [UInt8] {
         do {
-            // The body is encoded into the codec's buffer first, so the message is allocated once at its final size.
-            return try codec.withEncoding(value) { body in
-                var out: [UInt8] = []
-                out.reserveCapacity(WireFormat.headerSize + body.count)
-                WireFormat.appendHeader(id: id, to: &out)
-                out.append(contentsOf: body)
-                return out
-            }
+            return try writer.codec.encode(value, prefix: writer.header)
         } catch {
             throw .codec(error)
         }
@@ -108,9 +129,10 @@ public final class AvroSerializer: Sendable {
         try configuration.subjectNameStrategy.subject(topic: topic, isKey: configuration.isKey, recordName: schema?.root.named?.name.fullName)
     }
 
-    private func writer(topic: String) async throws(SerdeError) -> (Int, AvroCodec) {
+    private func writer(topic: String) async throws(SerdeError) -> TopicWriter {
         if configuration.useLatestVersion {
-            return try await latestWriter(topic: topic)
+            let (id, codec) = try await latestWriter(topic: topic)
+            return TopicWriter(header: WireFormat.header(id: id), codec: codec)
         }
         // Keyed by topic so a warm call builds no subject string.
         if let cached = byTopic.withLock({ $0.value(for: topic) }) { return cached }
@@ -127,8 +149,9 @@ public final class AvroSerializer: Sendable {
         } catch {
             throw .registry(error)
         }
-        byTopic.withLock { $0.set((id, codec), for: topic) }
-        return (id, codec)
+        let writer = TopicWriter(header: WireFormat.header(id: id), codec: codec)
+        byTopic.withLock { $0.set(writer, for: topic) }
+        return writer
     }
 
     private func latestWriter(topic: String) async throws(SerdeError) -> (Int, AvroCodec) {

@@ -2,17 +2,21 @@
 /// works one topic and one schema, and an equality check on the key is much cheaper than hashing it.
 struct RecentCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private var entries: [Key: Value] = [:]
-    private var recent: (key: Key, value: Value)?
+    // Key and value apart rather than as one optional pair: checking the key then costs no copy of the pair.
+    private var recentKey: Key?
+    private var recentValue: Value?
 
     mutating func value(for key: Key) -> Value? {
-        if let recent, recent.key == key { return recent.value }
+        if recentKey == key { return recentValue }
         guard let found = entries[key] else { return nil }
-        recent = (key, found)
+        recentKey = key
+        recentValue = found
         return found
     }
 
     mutating func set(_ value: Value, for key: Key) {
         entries[key] = value
-        recent = (key, value)
+        recentKey = key
+        recentValue = value
     }
 }

@@ -27,6 +27,14 @@ public enum WireFormat {
         out.append(UInt8(id & 0xff))
     }
 
+    /// The 5-byte header for schema `id`.
+    public static func header(id: Int) -> [UInt8] {
+        var header: [UInt8] = []
+        header.reserveCapacity(headerSize)
+        appendHeader(id: id, to: &header)
+        return header
+    }
+
     /// The schema a payload names and where its body starts.
     public static func parsePayload(_ bytes: UnsafeRawBufferPointer) throws(SerdeError) -> (SchemaReference, bodyStart: Int) {
         guard let first = bytes.first else { throw .messageTooShort(byteCount: 0) }

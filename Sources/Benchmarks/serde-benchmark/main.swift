@@ -122,7 +122,7 @@ final class LibavroAlone {
         _ = avro_value_write(writer, out)
         let size = avro_writer_tell(writer)
 
-        _ = cavro_reset(back)
+        // avro_value_read resets `back` itself.
         avro_reader_memory_set_source(reader, buffer, size)
         _ = avro_value_read(reader, back)
         var long: Int64 = 0, double: Double = 0, symbol: Int32 = 0, count = 0
@@ -149,8 +149,9 @@ final class LibavroAlone {
 
 var registryURL: String?
 var seconds = 3.0
-/// `--profile CASE --iterations N` runs one case N times untimed, for callgrind: the difference in
-/// instructions between two N gives the instructions per operation without startup or warm-up.
+/// `--profile CASE --iterations N` runs one case (libavro, ours, codec, encode, decode) N times untimed, for
+/// profilers: the difference in CPU time (`perf stat -e task-clock`) or instructions between two N gives the
+/// cost per operation without startup or warm-up.
 var profileCase: String?
 var iterations = 0
 var arguments = CommandLine.arguments.dropFirst()
@@ -198,6 +199,13 @@ func run(registryURL: String, seconds: Double, profileCase: String?, iterations:
             for _ in 0..<iterations {
                 let bytes = try codec.encode(Trade.value)
                 if case .record(let record) = try codec.decode(bytes) { sink &+= record.fields.count }
+            }
+        case "encode":
+            for _ in 0..<iterations { sink &+= try codec.encode(Trade.value).count }
+        case "decode":
+            let encoded = try codec.encode(Trade.value)
+            for _ in 0..<iterations {
+                if case .record(let record) = try codec.decode(encoded) { sink &+= record.fields.count }
             }
         default:
             print("unknown profile case \(profileCase)")

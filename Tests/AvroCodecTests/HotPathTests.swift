@@ -1,0 +1,72 @@
+import Avro
+import AvroCodec
+import Foundation
+import TestSupport
+import Testing
+
+/// The codec's reuse of libavro values and buffers between calls, and its one-pass string reading.
+@Suite struct HotPathTests {
+    static let recordSchema = #"""
+        {"type":"record","name":"R","fields":[
+          {"name":"s","type":"string"},
+          {"name":"tags","type":{"type":"array","items":"string"}},
+          {"name":"note","type":["null","string"]}]}
+        """#
+
+    static func record(_ length: Int) -> AvroValue {
+        let text = String(repeating: "é", count: length)
+        return .record(AvroRecord([
+            "s": .string(text), "tags": .array((0..<(length % 5)).map { .string("\($0)" + text) }),
+            "note": length.isMultiple(of: 2) ? .null : .string(text + "!"),
+        ]))
+    }
+
+    @Test func encodingsAndDecodingsInTurnKeepTheirValuesApart() throws {
+        let codec = try CodecFixtures.codec(Self.recordSchema)
+        // Lengths that grow and shrink, so that reused string buffers must be resized and cleared.
+        for length in [0, 40, 3, 2_000, 1, 17, 0, 5_000, 8] {
+            let value = Self.record(length)
+            let bytes = try codec.encode(value)
+            #expect(try codec.decode(bytes) == value)
+            #expect(try codec.encode(codec.decode(bytes)) == bytes)
+        }
+    }
+
+    @Test(arguments: [0, 5, 3_000])
+    func encodingAfterAPrefixIsThePrefixThenTheBody(prefixLength: Int) throws {
+        let codec = try CodecFixtures.codec(Self.recordSchema)
+        let prefix = (0..<prefixLength).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        // Small and larger than the 4 KiB buffer a workspace starts with.
+        for length in [1, 6_000, 2] {
+            let value = Self.record(length)
+            #expect(try codec.encode(value, prefix: prefix) == prefix + codec.encode(value))
+        }
+    }
+
+    @Test func stringWithANulThenInvalidUTF8IsRejected() throws {
+        let codec = try CodecFixtures.codec(#"{"type":"array","items":"string"}"#)
+        // The fast path stops reading at a NUL; what follows must still be checked.
+        let text: [UInt8] = Array("ab".utf8) + [0, 0xff]
+        #expect(throws: AvroCodecError.invalidData(path: "$[0]", message: "string is not valid UTF-8")) {
+            try codec.decode([2, UInt8(text.count * 2)] + text + [0])
+        }
+        let withNul = "a\u{0}b\u{0}"
+        #expect(try codec.decode(codec.encode(.array([.string(withNul), ""]))) == .array([.string(withNul), ""]))
+    }
+
+    @Test func concurrentCallersShareOneCodec() async throws {
+        let codec = try CodecFixtures.codec(Self.recordSchema)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    for round in 0..<200 {
+                        let value = Self.record((task * 31 + round) % 60)
+                        let decoded = try codec.decode(Array(codec.encode(value, prefix: [UInt8(task)]).dropFirst()))
+                        #expect(decoded == value)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}
