@@ -56,7 +56,8 @@ public final class AvroCodec: Sendable {
         _ value: AvroValue, prefixLength: Int, _ body: (UnsafeMutableRawBufferPointer) -> T
     ) throws(AvroCodecError) -> T {
         try libavro.withWorkspace { (workspace) throws(AvroCodecError) in
-            _ = cavro_reset(workspace.encoded)
+            // No reset of the whole value: the writer sets every field, branch and item again, and
+            // resets only arrays and maps (which it appends to), so unchanged parts keep their buffers.
             try writer.write(value, node: graph.root, into: workspace.encoded)
             return body(try workspace.write(offset: prefixLength))
         }

@@ -111,6 +111,8 @@ struct ValueWriter {
         case .bytes(let bytes): elements = bytes.map { .int(Int32($0)) }  // [UInt8] from Codable
         default: throw mismatch(value, index)
         }
+        // The encoded value is not reset between encodings (see `AvroCodec.withEncoding`): drop the last items.
+        guard cavro_reset(target) == 0 else { throw .libavro(operation: "clear an array", code: EINVAL) }
         var child = avro_value_t()
         for position in elements.indices {
             guard cavro_append(target, &child, nil) == 0 else { throw .libavro(operation: "append to an array", code: EINVAL) }
@@ -232,6 +234,7 @@ struct ValueWriter {
             case .record(let record): entries = Dictionary(record.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
             default: throw mismatch(value, index)
             }
+            guard cavro_reset(target) == 0 else { throw .libavro(operation: "clear a map", code: EINVAL) }
             var child = avro_value_t()
             // Sorted keys make the encoding deterministic (Dictionary order changes from run to run).
             for key in entries.keys.sorted() {

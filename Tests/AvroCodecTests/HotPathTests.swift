@@ -69,4 +69,37 @@ import Testing
             try await group.waitForAll()
         }
     }
+
+    /// The value the codec encodes from is reused without a reset: whatever the last encoding left
+    /// (more map entries or items, another union branch, a half-written value that failed) must not leak.
+    @Test func encodingsLeaveNothingBehindForTheNext() throws {
+        let codec = try CodecFixtures.codec(#"""
+            {"type":"record","name":"Outer","fields":[
+              {"name":"m","type":{"type":"map","values":{"type":"array","items":"int"}}},
+              {"name":"u","type":["null",{"type":"record","name":"A","fields":[{"name":"xs","type":{"type":"array","items":"string"}}]},
+                                  {"type":"record","name":"B","fields":[{"name":"n","type":"long"}]},"string"]},
+              {"name":"last","type":"long"}]}
+            """#)
+        func value(_ keys: [String], _ union: AvroValue, _ last: Int64) -> AvroValue {
+            .record(AvroRecord([
+                "m": .map(Dictionary(uniqueKeysWithValues: keys.map { ($0, AvroValue.array((0..<$0.count).map { .int(Int32($0)) })) })),
+                "u": union, "last": .long(last),
+            ]))
+        }
+        let a: (Int) -> AvroValue = { count in .record(AvroRecord(name: "A", ["xs": .array((0..<count).map { .string("item \($0)") })])) }
+        let sequence: [AvroValue] = [
+            value(["a", "bb", "ccc"], a(3), 1), value(["bb"], a(1), 2), value([], .null, 3), value(["a"], a(0), 4),
+            value(["dddd", "a"], .record(AvroRecord(name: "B", ["n": .long(9)])), 5), value(["a"], "text", 6), value([], a(2), 7),
+        ]
+        for (index, expected) in sequence.enumerated() {
+            #expect(try codec.decode(codec.encode(expected)) == expected, "value \(index)")
+            // A value that fails after its map and union were written: the next encoding must not see any of it.
+            let failing: AvroValue = .record(AvroRecord([
+                "m": .map(["zz": .array([.int(1), .int(2)])]), "u": a(5), "last": .string("not a long"),
+            ]))
+            #expect(throws: AvroCodecError.self) { try codec.encode(failing) }
+        }
+        let fresh = try CodecFixtures.codec(codec.schema.canonicalForm)
+        for expected in sequence.reversed() { #expect(try codec.encode(expected) == fresh.encode(expected)) }
+    }
 }
