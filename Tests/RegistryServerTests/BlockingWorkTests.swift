@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import RegistryServer
+@testable import RegistryServer
 import Synchronization
 import Testing
 
@@ -59,6 +59,17 @@ import Testing
         responder.gate.signal()
         let written = write()
         #expect(written?.status == 200 && written?.text == "written")
+    }
+
+    @Test func thePoolRunsEverythingSubmittedBeforeShutDownAndRefusesWhatComesAfter() {
+        let pool = BlockingWorkPool(threads: 2)
+        let ran = Atomic(0)
+        let submitted = (0..<50).filter { _ in pool.submit { Thread.sleep(forTimeInterval: 0.001); ran.add(1, ordering: .relaxed) } }
+        pool.shutDown()
+        #expect(submitted.count == 50)
+        #expect(ran.load(ordering: .relaxed) == 50)
+        #expect(!pool.submit { ran.add(1, ordering: .relaxed) })
+        #expect(ran.load(ordering: .relaxed) == 50)
     }
 
     @Test func stopWaitsForAWriteInProgressAndSendsItsAnswer() throws {

@@ -30,15 +30,19 @@ final class BlockingWorkPool: Sendable {
         }
     }
 
-    func submit(_ job: @escaping @Sendable () -> Void) {
-        state.withLock { state in
+    /// Queues `job`, or returns false once `shutDown` has begun; the caller then runs it itself.
+    func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
+        let accepted = state.withLock { state in
+            guard !state.stopping else { return false }
             state.queued.append(job)
             state.unfinished += 1
+            return true
         }
-        available.signal()
+        if accepted { available.signal() }
+        return accepted
     }
 
-    /// Waits until everything submitted has finished, then lets the threads exit. Nothing may be submitted after.
+    /// Refuses new work, waits until everything submitted has finished, then lets the threads exit.
     func shutDown() {
         let wait = state.withLock { state in
             state.stopping = true

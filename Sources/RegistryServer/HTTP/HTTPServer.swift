@@ -206,10 +206,12 @@ public final class HTTPServer: @unchecked Sendable {
     private func answerOnBlockingThread(_ request: HTTPRequest, connection: OpaquePointer, state: RequestState) {
         MHD_suspend_connection(connection)
         let suspended = SuspendedRequest(connection: connection, state: state)
-        blockingWork.submit { [responder] in
+        let answer: @Sendable () -> Void = { [responder] in
             suspended.state.answerFromBlockingWork = responder.respond(to: request)
             MHD_resume_connection(suspended.connection)
         }
+        // While the server stops, the pool takes no more work and a late request is answered here.
+        if !blockingWork.submit(answer) { answer() }
     }
 
     private func header(_ connection: OpaquePointer, _ name: String) -> String? {
