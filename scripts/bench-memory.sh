@@ -17,6 +17,7 @@
 #              BENCH_DIR (where the database goes, default a fresh folder under /tmp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/wait-for-registry.sh
 
 scratch=${SCRATCH_PATH:-.build}
 binary=${BINARY:-$scratch/release/schema-registry}
@@ -41,12 +42,7 @@ thread_args=()
 [ -n "${THREADS:-}" ] && thread_args=(--threads "$THREADS")
 "$binary" serve --listen 127.0.0.1:0 --db "$work/registry.db" "${thread_args[@]}" >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
-for _ in $(seq 200); do
-    grep -q "listening on" "$work/server.out" 2>/dev/null && break
-    sleep 0.05
-done
-url=$(sed -n 's/^schema-registry listening on //p' "$work/server.out")
-[ -n "$url" ] || { echo "bench-memory: the server did not start" >&2; cat "$work/server.err" >&2; exit 1; }
+url=$(wait_for_registry "$work/server.out" "$work/server.err")
 
 # Three subjects with five backward-compatible versions each (every version adds an optional field).
 # The bodies and ids go to a Lua file that the wrk script loads.

@@ -12,6 +12,7 @@
 # (e.g. "-Xswiftc -g" to profile the same binary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/wait-for-registry.sh
 scratch="${SCRATCH_PATH:-.build}"
 seconds="${SECONDS_PER_CASE:-3}"
 read -r -a build_flags <<<"${SWIFT_BUILD_FLAGS:-}"
@@ -33,13 +34,7 @@ trap cleanup EXIT
 
 "$registry" serve --listen 127.0.0.1:0 --db "$workdir/registry.db" >"$workdir/server.out" 2>"$workdir/server.err" &
 server_pid=$!
-url=""
-for _ in $(seq 1 100); do
-    url="$(sed -n 's/^schema-registry listening on \(http:.*\)$/\1/p' "$workdir/server.out")"
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-if [ -z "$url" ]; then echo "the registry did not start: $(cat "$workdir/server.err")" >&2; exit 1; fi
+url=$(wait_for_registry "$workdir/server.out" "$workdir/server.err")
 
 "$scratch/release/serde-benchmark" --registry "$url" --seconds "$seconds" | tee "$workdir/swift.txt"
 

@@ -17,6 +17,7 @@
 #              databases go, default a fresh folder under /tmp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/wait-for-registry.sh
 
 duration=${DURATION:-10}
 scratch=${SCRATCH_PATH:-.build}
@@ -45,12 +46,7 @@ trap cleanup EXIT
 # --- the registry -------------------------------------------------------------------------------
 "$binary" serve --listen 127.0.0.1:0 --db "$work/registry.db" --threads "$threads" >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
-for _ in $(seq 100); do
-    grep -q "listening on" "$work/server.out" 2>/dev/null && break
-    sleep 0.05
-done
-url=$(sed -n 's/^schema-registry listening on //p' "$work/server.out")
-[ -n "$url" ] || { echo "bench-server: the server did not start" >&2; cat "$work/server.err" >&2; exit 1; }
+url=$(wait_for_registry "$work/server.out" "$work/server.err")
 
 # A representative value schema: 10 fields, a nested enum, a union and a doc string.
 schema='{"type":"record","name":"Order","namespace":"com.example.shop","doc":"An order as placed","fields":[{"name":"id","type":"long"},{"name":"customer","type":"string"},{"name":"email","type":["null","string"],"default":null},{"name":"amount","type":"double"},{"name":"currency","type":{"type":"enum","name":"Currency","symbols":["EUR","USD","GBP"]}},{"name":"items","type":{"type":"array","items":"string"}},{"name":"created","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"paid","type":"boolean","default":false},{"name":"note","type":"string","default":""},{"name":"tags","type":{"type":"map","values":"string"},"default":{}}]}'

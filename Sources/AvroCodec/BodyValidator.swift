@@ -4,26 +4,21 @@
 /// does not check enum indices and does not notice trailing bytes; after this pass it only
 /// ever reads data that is known to be well formed.
 struct BodyValidator {
-    /// One node as the validator needs it: no reference-counted payloads, so walking costs no retains.
-    enum Op {
-        case null, boolean, int, long, float, double, bytes, string
-        case fixed(size: Int)
-        case enumeration(symbolCount: Int)
-        case array(items: Int, itemsHaveZeroSize: Bool)
-        case map(values: Int)
-        /// Children are `children[start..<start + count]`.
-        case union(start: Int, count: Int)
-        case record(start: Int, count: Int)
-    }
-
-    let ops: [Op]
+    /// The graph's flattened nodes and side tables: no reference-counted payloads, so walking costs no retains.
+    let ops: [SchemaGraph.Op]
     let children: [Int]
     /// Record field names by position in `children`, for error paths only.
-    let fieldNames: [Int: String]
+    let fieldNames: [String]
+    /// Nodes that always encode to no bytes (null, fixed(0), records of such): array items of these
+    /// cost no input, so they are counted against `DecodingLimits.maxZeroSizeItems` instead.
+    let hasZeroSize: [Bool]
     let root: Int
 
     init(graph: SchemaGraph) {
         root = graph.root
+        ops = graph.ops
+        children = graph.children
+        fieldNames = graph.childNames
         var zeroSize = Array(repeating: false, count: graph.nodes.count)
         // A fixed point: records are zero-size when all fields are; cycles start false, which is the safe answer.
         var changed = true
@@ -43,37 +38,7 @@ struct BodyValidator {
                 }
             }
         }
-        var ops: [Op] = []
-        var children: [Int] = []
-        var fieldNames: [Int: String] = [:]
-        for node in graph.nodes {
-            switch node.kind {
-            case .null: ops.append(.null)
-            case .boolean: ops.append(.boolean)
-            case .int: ops.append(.int)
-            case .long: ops.append(.long)
-            case .float: ops.append(.float)
-            case .double: ops.append(.double)
-            case .bytes: ops.append(.bytes)
-            case .string: ops.append(.string)
-            case .fixed(let size): ops.append(.fixed(size: size))
-            case .enumeration(let symbols, _): ops.append(.enumeration(symbolCount: symbols.count))
-            case .array(let items): ops.append(.array(items: items, itemsHaveZeroSize: zeroSize[items]))
-            case .map(let values): ops.append(.map(values: values))
-            case .union(let branches):
-                ops.append(.union(start: children.count, count: branches.count))
-                children.append(contentsOf: branches)
-            case .record(let fields, _):
-                ops.append(.record(start: children.count, count: fields.count))
-                for field in fields {
-                    fieldNames[children.count] = field.name
-                    children.append(field.node)
-                }
-            }
-        }
-        self.ops = ops
-        self.children = children
-        self.fieldNames = fieldNames
+        hasZeroSize = zeroSize
     }
 
     func validate(_ bytes: UnsafeRawBufferPointer) throws(AvroCodecError) {
@@ -99,7 +64,7 @@ struct BodyValidator {
             // ValueReader checks the UTF-8 as it builds the String: one pass over the text, not two.
             _ = try cursor.take(try cursor.readLength())
         case .fixed(let size): _ = try cursor.take(size)
-        case .enumeration(let symbolCount):
+        case .enumeration(_, let symbolCount):
             let position = try cursor.readInt()
             guard position >= 0, Int(position) < symbolCount else {
                 throw .invalidData(path: "$", message: "enum index \(position) is outside 0..<\(symbolCount)")
@@ -115,11 +80,12 @@ struct BodyValidator {
             try deeper(depth)
             for slot in start..<(start + count) {
                 do { try skip(node: children[slot], cursor: &cursor, depth: depth + 1, zeroSizeBudget: &zeroSizeBudget) } catch {
-                    throw error.inside(".\(fieldNames[slot] ?? "?")")
+                    throw error.inside(".\(fieldNames[slot])")
                 }
             }
-        case .array(let items, let itemsHaveZeroSize):
+        case .array(let items):
             try deeper(depth)
+            let itemsHaveZeroSize = hasZeroSize[items]
             var position = 0
             while true {
                 let count = try cursor.readBlockCount()
