@@ -11,7 +11,7 @@ public final class AvroCodec: Sendable {
     let graph: SchemaGraph
     let defaults: DefaultValues
     private let validator: BodyValidator
-    private let libavro: LibavroClass
+    private let libavro: LibavroSchema
     private let reader: ValueReader
     private let writer: ValueWriter
 
@@ -20,7 +20,7 @@ public final class AvroCodec: Sendable {
         graph = SchemaGraph(schema)
         defaults = DefaultValues(graph: graph)
         validator = BodyValidator(graph: graph)
-        libavro = try LibavroClass(canonicalForm: schema.canonicalForm)
+        libavro = try LibavroSchema(canonicalForm: schema.canonicalForm, graph: graph)
         reader = ValueReader(graph: graph)
         writer = ValueWriter(graph: graph, defaults: defaults)
     }
@@ -56,9 +56,7 @@ public final class AvroCodec: Sendable {
         _ value: AvroValue, prefixLength: Int, _ body: (UnsafeMutableRawBufferPointer) -> T
     ) throws(AvroCodecError) -> T {
         try libavro.withWorkspace { (workspace) throws(AvroCodecError) in
-            // No reset of the whole value: the writer sets every field, branch and item again, and
-            // resets only arrays and maps (which it appends to), so unchanged parts keep their buffers.
-            try writer.write(value, node: graph.root, into: workspace.encoded)
+            try writer.write(value, on: workspace.encoded.filler)
             return body(try workspace.write(offset: prefixLength))
         }
     }
@@ -72,8 +70,10 @@ public final class AvroCodec: Sendable {
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(AvroCodecError) -> AvroValue {
         try validator.validate(bytes)
         return try libavro.withWorkspace { (workspace) throws(AvroCodecError) in
+            // The strings libavro allocated are freed as soon as they are Swift strings, also after a failure.
+            defer { workspace.decoded.release() }
             try workspace.read(bytes)
-            return try reader.read(workspace.decoded, node: graph.root)
+            return try reader.read(workspace.decoded)
         }
     }
 

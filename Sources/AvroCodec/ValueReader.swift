@@ -1,132 +1,127 @@
 import Avro
 import CAvro
 
-/// Builds an `AvroValue` from a libavro generic value that was read from validated data.
+/// Builds an `AvroValue` from the tree libavro read validated data into.
 struct ValueReader {
     let graph: SchemaGraph
 
-    func read(_ source: UnsafePointer<avro_value_t>, node index: Int) throws(AvroCodecError) -> AvroValue {
+    func read(_ tree: ReadTree) throws(AvroCodecError) -> AvroValue {
+        let state = tree.state.pointee
+        guard state.slotCount > 0 else { throw Self.unset() }
+        return try read(slot: 0, in: state)
+    }
+
+    private func read(slot index: Int, in tree: ReadTree.State) throws(AvroCodecError) -> AvroValue {
+        let slot = tree.slots[index]
+        let node = Int(slot.node)
         // Most nodes have no logical type; they return straight from the switch, with no second copy of the value.
-        if let logicalType = graph.logicalTypes[index] {
-            return LogicalConversions.logicalValue(try readUnderlying(source, node: index), logicalType)
+        if let logicalType = graph.logicalTypes[node] {
+            return LogicalConversions.logicalValue(try readUnderlying(slot, node: node, in: tree), logicalType)
         }
-        return try readUnderlying(source, node: index)
+        return try readUnderlying(slot, node: node, in: tree)
     }
 
     /// The common kinds are read right here and everything else out of line, which keeps this
     /// function's frame small: it runs once per node of every value.
-    private func readUnderlying(_ source: UnsafePointer<avro_value_t>, node index: Int) throws(AvroCodecError) -> AvroValue {
-        switch graph.ops[index] {
+    private func readUnderlying(_ slot: ReadTree.Slot, node: Int, in tree: ReadTree.State) throws(AvroCodecError) -> AvroValue {
+        switch graph.ops[node] {
         case .null:
             return .null
         case .int:
-            var x: Int32 = 0
-            try check(cavro_get_int(source, &x))
-            return .int(x)
+            return .int(Int32(truncatingIfNeeded: slot.bits))
         case .long:
-            var x: Int64 = 0
-            try check(cavro_get_long(source, &x))
-            return .long(x)
+            return .long(Int64(bitPattern: slot.bits))
         case .double:
-            var x: Double = 0
-            try check(cavro_get_double(source, &x))
-            return .double(x)
+            return .double(Double(bitPattern: slot.bits))
         case .string:
-            var pointer: UnsafePointer<CChar>?
-            var size = 0
-            try check(cavro_get_string(source, &pointer, &size))
-            return .string(try Self.string(pointer, size: size))
+            let buffer = try Self.buffer(slot, in: tree)
+            return .string(try Self.string(buffer.buf?.assumingMemoryBound(to: CChar.self), size: buffer.size))
         case .enumeration(let start, let count):
-            var position: Int32 = 0
-            try check(cavro_get_enum(source, &position))
-            guard position >= 0, Int(position) < count else { throw Self.badIndex("enum", position, count) }
-            return .enumSymbol(graph.symbols[start + Int(position)])
-        case .union(let start, let count):
-            var discriminant: Int32 = 0
-            try check(cavro_get_discriminant(source, &discriminant))
-            guard discriminant >= 0, Int(discriminant) < count else { throw Self.badIndex("union", discriminant, count) }
-            var child = avro_value_t()
-            try check(cavro_get_current_branch(source, &child))
-            return try read(&child, node: graph.children[start + Int(discriminant)])
+            guard slot.bits < UInt64(count) else { throw Self.badIndex("enum", slot.bits, count) }
+            return .enumSymbol(graph.symbols[start + Int(slot.bits)])
+        case .union(_, let count):
+            guard slot.bits < UInt64(count), slot.firstChild >= 0 else { throw Self.badIndex("union", slot.bits, count) }
+            return try read(slot: Int(slot.firstChild), in: tree)
         case .record(let start, let count):
-            return .record(AvroRecord(name: graph.names[index], fields: try readFields(source, start: start, count: count)))
-        case .array(let items):
-            return .array(try readItems(source, items: items))
+            return .record(AvroRecord(name: graph.names[node], fields: try readFields(slot, start: start, count: count, in: tree)))
+        case .array:
+            return .array(try readItems(slot, in: tree))
         case .boolean, .float, .bytes, .fixed, .map:
-            return try readOther(source, node: index)
+            return try readOther(slot, node: node, in: tree)
         }
     }
 
-    private func readFields(_ source: UnsafePointer<avro_value_t>, start: Int, count: Int) throws(AvroCodecError) -> [AvroRecord.Field] {
+    private func readFields(_ slot: ReadTree.Slot, start: Int, count: Int, in tree: ReadTree.State) throws(AvroCodecError) -> [AvroRecord.Field] {
+        guard Int(slot.childCount) == count else { throw Self.unset() }
         var fields: [AvroRecord.Field] = []
         fields.reserveCapacity(count)
-        var child = avro_value_t()
-        for position in 0..<count {
-            try check(cavro_get_by_index(source, position, &child, nil))
-            let slot = start + position
-            do { fields.append(AvroRecord.Field(graph.childNames[slot], try read(&child, node: graph.children[slot]))) } catch {
-                throw error.inside(".\(graph.childNames[slot])")
+        var child = Int(slot.firstChild)
+        for position in start..<(start + count) {
+            do { fields.append(AvroRecord.Field(graph.childNames[position], try read(slot: child, in: tree))) } catch {
+                throw error.inside(".\(graph.childNames[position])")
             }
+            child = Int(tree.slots[child].nextSibling)
         }
         return fields
     }
 
-    private func readItems(_ source: UnsafePointer<avro_value_t>, items: Int) throws(AvroCodecError) -> [AvroValue] {
-        var count = 0
-        try check(cavro_get_size(source, &count))
+    private func readItems(_ slot: ReadTree.Slot, in tree: ReadTree.State) throws(AvroCodecError) -> [AvroValue] {
         var elements: [AvroValue] = []
-        elements.reserveCapacity(count)
-        var child = avro_value_t()
-        for position in 0..<count {
-            try check(cavro_get_by_index(source, position, &child, nil))
-            do { elements.append(try read(&child, node: items)) } catch { throw error.inside("[\(position)]") }
+        elements.reserveCapacity(Int(slot.childCount))
+        var child = Int(slot.firstChild)
+        for position in 0..<Int(slot.childCount) {
+            do { elements.append(try read(slot: child, in: tree)) } catch { throw error.inside("[\(position)]") }
+            child = Int(tree.slots[child].nextSibling)
         }
         return elements
     }
 
     /// The kinds that are rare in messages: boolean, float, bytes, fixed and map.
     @inline(never)
-    private func readOther(_ source: UnsafePointer<avro_value_t>, node index: Int) throws(AvroCodecError) -> AvroValue {
-        switch graph.ops[index] {
+    private func readOther(_ slot: ReadTree.Slot, node: Int, in tree: ReadTree.State) throws(AvroCodecError) -> AvroValue {
+        switch graph.ops[node] {
         case .boolean:
-            var flag: Int32 = 0
-            try check(cavro_get_boolean(source, &flag))
-            return .boolean(flag != 0)
+            return .boolean(slot.bits != 0)
         case .float:
-            var x: Float = 0
-            try check(cavro_get_float(source, &x))
-            return .float(x)
-        case .bytes:
-            var pointer: UnsafeRawPointer?
-            var size = 0
-            try check(cavro_get_bytes(source, &pointer, &size))
-            return .bytes(Self.array(pointer, size))
-        case .fixed:
-            var pointer: UnsafeRawPointer?
-            var size = 0
-            try check(cavro_get_fixed(source, &pointer, &size))
-            return .fixed(Self.array(pointer, size))
-        case .map(let values):
-            var count = 0
-            try check(cavro_get_size(source, &count))
+            return .float(Float(bitPattern: UInt32(truncatingIfNeeded: slot.bits)))
+        case .bytes, .fixed:
+            let buffer = try Self.buffer(slot, in: tree)
+            let bytes = Self.array(buffer.buf, buffer.size)
+            if case .bytes = graph.ops[node] { return .bytes(bytes) }
+            return .fixed(bytes)
+        case .map:
             var entries: [String: AvroValue] = [:]
-            entries.reserveCapacity(count)
-            var child = avro_value_t()
-            var key: UnsafePointer<CChar>?
-            for position in 0..<count {
-                try check(cavro_get_by_index(source, position, &child, &key))
-                guard let key else { throw .invalidData(path: "$", message: "map entry without a key") }
-                let name = String(cString: key)
-                do { entries[name] = try read(&child, node: values) } catch { throw error.inside("[\"\(name)\"]") }
+            entries.reserveCapacity(Int(slot.childCount))
+            var child = Int(slot.firstChild)
+            for _ in 0..<Int(slot.childCount) {
+                let entry = tree.slots[child]
+                guard entry.key >= 0 else { throw Self.unset() }
+                let name = String(cString: tree.keyBytes + Int(entry.key))
+                // A key that comes twice keeps its last value, as libavro's own maps do.
+                do { entries[name] = try read(slot: child, in: tree) } catch { throw error.inside("[\"\(name)\"]") }
+                child = Int(entry.nextSibling)
             }
             return .map(entries)
         default:
-            return try readUnderlying(source, node: index)
+            return try readUnderlying(slot, node: node, in: tree)
         }
     }
 
+    /// The buffer libavro gave a string, bytes or fixed value.
+    @inline(__always)
+    private static func buffer(_ slot: ReadTree.Slot, in tree: ReadTree.State) throws(AvroCodecError) -> avro_wrapped_buffer_t {
+        guard slot.bits < UInt64(tree.bufferCount) else { throw unset() }
+        return tree.buffers[Int(slot.bits)]
+    }
+
+    /// libavro finished reading without setting a value it should have: never expected after validation.
     @inline(never)
-    private static func badIndex(_ kind: String, _ position: Int32, _ count: Int) -> AvroCodecError {
+    private static func unset() -> AvroCodecError {
+        .libavro(operation: "read a value", code: EINVAL)
+    }
+
+    @inline(never)
+    private static func badIndex(_ kind: String, _ position: UInt64, _ count: Int) -> AvroCodecError {
         .invalidData(path: "$", message: "\(kind) index \(position) is outside 0..<\(count)")
     }
 
@@ -148,15 +143,5 @@ struct ValueReader {
     private static func array(_ pointer: UnsafeRawPointer?, _ size: Int) -> [UInt8] {
         guard let pointer, size > 0 else { return [] }
         return Array(UnsafeRawBufferPointer(start: pointer, count: size))
-    }
-
-    @inline(__always)
-    private func check(_ rc: Int32) throws(AvroCodecError) {
-        guard rc == 0 else { throw Self.libavroFailure(rc) }
-    }
-
-    @inline(never)
-    private static func libavroFailure(_ rc: Int32) -> AvroCodecError {
-        .libavro(operation: "get a value", code: rc)
     }
 }

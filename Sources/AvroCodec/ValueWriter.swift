@@ -2,94 +2,83 @@ import Avro
 import CAvro
 import Foundation
 
-/// Fills a libavro generic value from an `AvroValue`, converting where the schema allows it
+/// Fills the tape libavro encodes from with an `AvroValue`, converting where the schema allows it
 /// (a long into an int field when in range, a string into an enum symbol, logical types into
 /// their underlying type) and failing with the path of the first value that does not fit.
 struct ValueWriter {
     let graph: SchemaGraph
     let defaults: DefaultValues
 
-    func write(_ value: AvroValue, node index: Int, into target: UnsafeMutablePointer<avro_value_t>) throws(AvroCodecError) {
+    /// Fills `tape` with `value`, a value of the schema's root.
+    func write(_ value: AvroValue, on tape: WriteTape.Filler) throws(AvroCodecError) {
+        tape.start(root: graph.root)
+        try write(value, node: graph.root, into: 0, tape)
+    }
+
+    func write(_ value: AvroValue, node index: Int, into target: Int, _ tape: WriteTape.Filler) throws(AvroCodecError) {
         // The common kinds are handled right here and everything else out of line, which keeps this
         // function's frame small: it runs once per node of every value.
-        let rc: Int32
         switch graph.ops[index] {
         case .null:
             guard case .null = value else { throw mismatch(value, index) }
-            rc = cavro_set_null(target)
+            tape.set(target, bits: 0)
         case .boolean:
             guard case .boolean(let flag) = value else { throw mismatch(value, index) }
-            rc = cavro_set_boolean(target, flag ? 1 : 0)
+            tape.set(target, bits: flag ? 1 : 0)
         case .int:
-            rc = cavro_set_int(target, try intValue(value, index))
+            tape.set(target, bits: UInt64(bitPattern: Int64(try intValue(value, index))))
         case .long:
-            if case .long(let x) = value { rc = cavro_set_long(target, x) } else { rc = cavro_set_long(target, try longValue(value, index)) }
+            if case .long(let x) = value { tape.set(target, bits: UInt64(bitPattern: x)) } else {
+                tape.set(target, bits: UInt64(bitPattern: try longValue(value, index)))
+            }
         case .double:
-            if case .double(let x) = value { rc = cavro_set_double(target, x) } else { rc = cavro_set_double(target, try doubleValue(value, index)) }
+            if case .double(let x) = value { tape.set(target, bits: x.bitPattern) } else {
+                tape.set(target, bits: try doubleValue(value, index).bitPattern)
+            }
         case .string:
             if case .string(let text) = value {
-                rc = Self.setString(target, text)
+                tape.setString(target, text)
             } else {
-                rc = try setOtherString(value, index, target)
+                try setOtherString(value, index, target, tape)
             }
         case .enumeration(let start, let count):
-            rc = cavro_set_enum(target, try enumPosition(value, index, start: start, count: count))
+            tape.set(target, bits: UInt64(try enumPosition(value, index, start: start, count: count)))
         case .record(let start, let count):
-            try writeRecord(value, index, start: start, count: count, into: target)
-            return
+            try writeRecord(value, index, start: start, count: count, into: target, tape)
         case .array(let items):
-            try writeArray(value, index, items: items, into: target)
-            return
+            try writeArray(value, index, items: items, into: target, tape)
         case .union(let start, let count):
-            try writeUnion(value, index, start: start, count: count, into: target)
-            return
+            try writeUnion(value, index, start: start, count: count, into: target, tape)
         case .float, .bytes, .fixed, .map:
-            try writeOther(value, index, into: target)
-            return
+            try writeOther(value, index, into: target, tape)
         }
-        guard rc == 0 else { throw libavroFailure(index, rc) }
-    }
-
-    @inline(never)
-    private func libavroFailure(_ index: Int, _ rc: Int32) -> AvroCodecError {
-        .libavro(operation: "set a \(graph[index].type.typeName) value", code: rc)
-    }
-
-    // The helpers that take the address of a local are kept out of line: such a local makes the
-    // compiler guard the function's stack, a cost `write` would otherwise pay on every node.
-    @inline(never)
-    private static func setString(_ target: UnsafeMutablePointer<avro_value_t>, _ text: String) -> Int32 {
-        // Sizes passed to libavro include the trailing NUL; withCString is free for native strings.
-        text.withCString { cavro_set_string_len(target, $0, text.utf8.count + 1) }
     }
 
     @inline(never)
     private func writeRecord(
-        _ value: AvroValue, _ index: Int, start: Int, count: Int, into target: UnsafeMutablePointer<avro_value_t>
+        _ value: AvroValue, _ index: Int, start: Int, count: Int, into target: Int, _ tape: WriteTape.Filler
     ) throws(AvroCodecError) {
         guard case .record(let record) = value else { throw mismatch(value, index) }
-        var child = avro_value_t()
+        let first = tape.addChildren(target, count: count, node: index)
         for position in 0..<count {
-            guard cavro_get_by_index(target, position, &child, nil) == 0 else {
-                throw .libavro(operation: "get a record field", code: EINVAL)
-            }
             let slot = start + position
-            // Values built in schema order (and every decoded value) find their field without a search,
-            // and write it in place rather than through a copy.
+            let child = first + position
+            tape.setNode(child, graph.children[slot])
+            // Values built in schema order (and every decoded value) find their field without a search.
             if position < record.fields.count, record.fields[position].name == graph.childNames[slot] {
-                do { try write(record.fields[position].value, node: graph.children[slot], into: &child) } catch {
+                do { try write(record.fields[position].value, node: graph.children[slot], into: child, tape) } catch {
                     throw error.inside(".\(graph.childNames[slot])")
                 }
                 continue
             }
-            try writeFieldByName(record, index, position: position, slot: slot, into: &child)
+            try writeFieldByName(record, index, position: position, slot: slot, into: child, tape)
         }
     }
 
     /// A field of a value whose fields are not in schema order, or that leaves it out for its default.
     @inline(never)
     private func writeFieldByName(
-        _ record: AvroRecord, _ index: Int, position: Int, slot: Int, into child: UnsafeMutablePointer<avro_value_t>
+        _ record: AvroRecord, _ index: Int, position: Int, slot: Int, into child: Int, _ tape: WriteTape.Filler
     ) throws(AvroCodecError) {
         let name = graph.childNames[slot]
         let fieldValue: AvroValue
@@ -100,48 +89,47 @@ struct ValueWriter {
         } else {
             throw .valueDoesNotMatchSchema(path: "$.\(name)", message: "missing field without a default")
         }
-        do { try write(fieldValue, node: graph.children[slot], into: child) } catch { throw error.inside(".\(name)") }
+        do { try write(fieldValue, node: graph.children[slot], into: child, tape) } catch { throw error.inside(".\(name)") }
     }
 
     @inline(never)
-    private func writeArray(_ value: AvroValue, _ index: Int, items: Int, into target: UnsafeMutablePointer<avro_value_t>) throws(AvroCodecError) {
+    private func writeArray(_ value: AvroValue, _ index: Int, items: Int, into target: Int, _ tape: WriteTape.Filler) throws(AvroCodecError) {
         let elements: [AvroValue]
         switch value {
         case .array(let given): elements = given
         case .bytes(let bytes): elements = bytes.map { .int(Int32($0)) }  // [UInt8] from Codable
         default: throw mismatch(value, index)
         }
-        // The encoded value is not reset between encodings (see `AvroCodec.withEncoding`): drop the last items.
-        guard cavro_reset(target) == 0 else { throw .libavro(operation: "clear an array", code: EINVAL) }
-        var child = avro_value_t()
+        let first = tape.addChildren(target, count: elements.count, node: items)
         for position in elements.indices {
-            guard cavro_append(target, &child, nil) == 0 else { throw .libavro(operation: "append to an array", code: EINVAL) }
-            do { try write(elements[position], node: items, into: &child) } catch { throw error.inside("[\(position)]") }
+            do { try write(elements[position], node: items, into: first + position, tape) } catch { throw error.inside("[\(position)]") }
         }
     }
 
     @inline(never)
     private func writeUnion(
-        _ value: AvroValue, _ index: Int, start: Int, count: Int, into target: UnsafeMutablePointer<avro_value_t>
+        _ value: AvroValue, _ index: Int, start: Int, count: Int, into target: Int, _ tape: WriteTape.Filler
     ) throws(AvroCodecError) {
-        var child = avro_value_t()
         for position in 0..<count where fitsExactly(value, node: graph.children[start + position]) {
-            guard cavro_set_branch(target, Int32(position), &child) == 0 else { throw .libavro(operation: "select a union branch", code: EINVAL) }
-            try write(value, node: graph.children[start + position], into: &child)
+            tape.set(target, bits: UInt64(position))
+            let branch = tape.addChildren(target, count: 1, node: graph.children[start + position])
+            try write(value, node: graph.children[start + position], into: branch, tape)
             return
         }
-        try writeUnionByConversion(value, start: start, count: count, into: target)
+        try writeUnionByConversion(value, start: start, count: count, into: target, tape)
     }
 
     /// The first branch that takes the value after a conversion (a long into an int, a string into an enum).
     @inline(never)
     private func writeUnionByConversion(
-        _ value: AvroValue, start: Int, count: Int, into target: UnsafeMutablePointer<avro_value_t>
+        _ value: AvroValue, start: Int, count: Int, into target: Int, _ tape: WriteTape.Filler
     ) throws(AvroCodecError) {
-        var child = avro_value_t()
         for position in 0..<count {
-            guard cavro_set_branch(target, Int32(position), &child) == 0 else { continue }
-            if (try? write(value, node: graph.children[start + position], into: &child)) != nil { return }
+            let mark = tape.mark
+            tape.set(target, bits: UInt64(position))
+            let branch = tape.addChildren(target, count: 1, node: graph.children[start + position])
+            if (try? write(value, node: graph.children[start + position], into: branch, tape)) != nil { return }
+            tape.rewind(to: mark)
         }
         let names = (start..<(start + count)).map { graph[graph.children[$0]].type.typeName }
         throw .valueDoesNotMatchSchema(path: "$", message: "no branch of union \(names) accepts \(value.kindName)")
@@ -182,15 +170,14 @@ struct ValueWriter {
 
     /// A uuid into a string node.
     @inline(never)
-    private func setOtherString(_ value: AvroValue, _ index: Int, _ target: UnsafeMutablePointer<avro_value_t>) throws(AvroCodecError) -> Int32 {
+    private func setOtherString(_ value: AvroValue, _ index: Int, _ target: Int, _ tape: WriteTape.Filler) throws(AvroCodecError) {
         guard case .uuid(let uuid) = value else { throw mismatch(value, index) }
-        return uuid.uuidString.lowercased().withCString { cavro_set_string_len(target, $0, 37) }
+        tape.setString(target, uuid.uuidString.lowercased())
     }
 
     /// The kinds that are rare in messages: float, bytes, fixed and map.
     @inline(never)
-    private func writeOther(_ value: AvroValue, _ index: Int, into target: UnsafeMutablePointer<avro_value_t>) throws(AvroCodecError) {
-        let rc: Int32
+    private func writeOther(_ value: AvroValue, _ index: Int, into target: Int, _ tape: WriteTape.Filler) throws(AvroCodecError) {
         switch graph.ops[index] {
         case .float:
             let number: Float
@@ -201,16 +188,16 @@ struct ValueWriter {
             case .long(let x): number = Float(x)
             default: throw mismatch(value, index)
             }
-            rc = cavro_set_float(target, number)
+            tape.set(target, bits: UInt64(number.bitPattern))
         case .bytes:
             switch value {
-            case .bytes(let bytes): rc = Self.setBytes(target, bytes)
+            case .bytes(let bytes): bytes.withUnsafeBytes { tape.setBytes(target, $0) }
             case .decimal(let decimal):
-                rc = Self.setBytes(target, try rescaled(decimal, index).unscaled)
+                try rescaled(decimal, index).unscaled.withUnsafeBytes { tape.setBytes(target, $0) }
             default: throw mismatch(value, index)
             }
         case .fixed(let size):
-            var bytes: [UInt8]
+            let bytes: [UInt8]
             switch value {
             case .fixed(let given), .bytes(let given): bytes = given
             case .decimal(let decimal):
@@ -225,7 +212,7 @@ struct ValueWriter {
             guard bytes.count == size else {
                 throw .valueDoesNotMatchSchema(path: "$", message: "\(bytes.count) bytes for \(graph[index].name ?? "fixed") of size \(size)")
             }
-            rc = bytes.withUnsafeMutableBytes { cavro_set_fixed(target, $0.baseAddress ?? UnsafeMutableRawPointer(target), size) }
+            bytes.withUnsafeBytes { tape.setBytes(target, $0) }
         case .map(let valuesNode):
             let entries: [String: AvroValue]
             switch value {
@@ -234,27 +221,16 @@ struct ValueWriter {
             case .record(let record): entries = Dictionary(record.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
             default: throw mismatch(value, index)
             }
-            guard cavro_reset(target) == 0 else { throw .libavro(operation: "clear a map", code: EINVAL) }
-            var child = avro_value_t()
+            let first = tape.addChildren(target, count: entries.count, node: valuesNode)
             // Sorted keys make the encoding deterministic (Dictionary order changes from run to run).
-            for key in entries.keys.sorted() {
-                let element = entries[key]!
-                let added = key.withCString { cavro_add(target, $0, &child, nil, nil) }
-                guard added == 0 else { throw .libavro(operation: "add to a map", code: added) }
-                do { try write(element, node: valuesNode, into: &child) } catch { throw error.inside("[\"\(key)\"]") }
+            for (position, key) in entries.keys.sorted().enumerated() {
+                tape.setKey(first + position, key)
+                do { try write(entries[key]!, node: valuesNode, into: first + position, tape) } catch { throw error.inside("[\"\(key)\"]") }
             }
-            rc = 0
         default:
             // `write` handles every other kind itself.
-            try write(value, node: index, into: target)
-            return
+            try write(value, node: index, into: target, tape)
         }
-        guard rc == 0 else { throw libavroFailure(index, rc) }
-    }
-
-    private static func setBytes(_ target: UnsafeMutablePointer<avro_value_t>, _ bytes: [UInt8]) -> Int32 {
-        var bytes = bytes
-        return bytes.withUnsafeMutableBytes { cavro_set_bytes(target, $0.baseAddress ?? UnsafeMutableRawPointer(target), $0.count) }
     }
 
     private func intValue(_ value: AvroValue, _ index: Int) throws(AvroCodecError) -> Int32 {

@@ -38,4 +38,9 @@ static inline avro_schema_t cavro_get_schema(const avro_value_t *v) { return avr
 static inline void cavro_iface_decref(avro_value_iface_t *iface) { avro_value_iface_decref(iface); }
 static inline int cavro_generic_value_new(avro_value_iface_t *iface, avro_value_t *v) { return avro_generic_value_new(iface, v); }
 
+
+// A value interface with a pointer beside it: libavro passes the interface to every callback, so callbacks
+// implemented in Swift (which cannot capture) find the state of the value they serve through it.
+typedef struct { avro_value_iface_t iface; void *state; } cavro_iface_with_state;
+
 #endif

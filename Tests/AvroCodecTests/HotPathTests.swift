@@ -4,7 +4,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The codec's reuse of libavro values and buffers between calls, and its one-pass string reading.
+/// The codec's reuse of its tape, tree and buffers between calls, and its one-pass string reading.
 @Suite struct HotPathTests {
     static let recordSchema = #"""
         {"type":"record","name":"R","fields":[
@@ -70,8 +70,8 @@ import Testing
         }
     }
 
-    /// The value the codec encodes from is reused without a reset: whatever the last encoding left
-    /// (more map entries or items, another union branch, a half-written value that failed) must not leak.
+    /// The tape the codec encodes from is reused: whatever the last encoding left (more map entries or
+    /// items, another union branch, a half-written value that failed) must not leak into the next.
     @Test func encodingsLeaveNothingBehindForTheNext() throws {
         let codec = try CodecFixtures.codec(#"""
             {"type":"record","name":"Outer","fields":[
@@ -101,5 +101,43 @@ import Testing
         }
         let fresh = try CodecFixtures.codec(codec.schema.canonicalForm)
         for expected in sequence.reversed() { #expect(try codec.encode(expected) == fresh.encode(expected)) }
+    }
+
+    /// A union branch that takes the value only after a conversion is found by trying each branch in turn;
+    /// a branch that fails halfway through a record must leave none of its fields in the encoding.
+    @Test func aUnionBranchThatFailsHalfwayLeavesNothing() throws {
+        let codec = try CodecFixtures.codec(#"""
+            {"type":"array","items":[
+              {"type":"record","name":"A","fields":[{"name":"n","type":"int"},{"name":"tags","type":{"type":"array","items":"int"}},{"name":"m","type":"int"}]},
+              {"type":"record","name":"B","fields":[{"name":"n","type":"long"},{"name":"tags","type":{"type":"array","items":"string"}},{"name":"m","type":"string"}]}]}
+            """#)
+        // Named after neither branch, so only conversion decides: A takes `n` but not the tags' strings.
+        let given: AvroValue = .array([.record(AvroRecord(name: "C", ["n": .long(7), "tags": .array(["x", "yz"]), "m": "end"]))])
+        let asB: AvroValue = .array([.record(AvroRecord(name: "B", ["n": .long(7), "tags": .array(["x", "yz"]), "m": "end"]))])
+        let bytes = try codec.encode(given)
+        #expect(bytes == (try codec.encode(asB)))
+        #expect(try codec.decode(bytes) == asB)
+    }
+
+    /// Avro data may repeat a map key; the last value wins, as it does in libavro's own maps.
+    @Test func aRepeatedMapKeyKeepsItsLastValue() throws {
+        let codec = try CodecFixtures.codec(#"{"type":"map","values":"int"}"#)
+        // Block of 3 entries: "a" -> 1, "bb" -> 2, "a" -> 3; then the end of the map.
+        let bytes: [UInt8] = [6, 2] + Array("a".utf8) + [2, 4] + Array("bb".utf8) + [4, 2] + Array("a".utf8) + [6, 0]
+        #expect(try codec.decode(bytes) == .map(["a": .int(3), "bb": .int(2)]))
+    }
+
+    /// Many values and long keys, past the sizes a workspace's tape and tree start with.
+    @Test func largeValuesGrowTheTapeAndTheTree() throws {
+        let codec = try CodecFixtures.codec(#"{"type":"array","items":{"type":"map","values":["null","long","string"]}}"#)
+        let value: AvroValue = .array((0..<300).map { item in
+            .map(Dictionary(uniqueKeysWithValues: (0..<(item % 7)).map { entry in
+                (String(repeating: "k", count: 40 + entry) + "\(item)", entry.isMultiple(of: 2) ? AvroValue.long(Int64(item * entry)) : .string("v\(item)"))
+            }))
+        })
+        let bytes = try codec.encode(value)
+        #expect(bytes.count > 40_000)
+        #expect(try codec.decode(bytes) == value)
+        #expect(try codec.encode(codec.decode(bytes)) == bytes)
     }
 }

@@ -3,38 +3,36 @@ import CAvro
 import Foundation
 import Synchronization
 
-/// libavro's schema and generic value class for one Avro schema, plus a pool of reusable
-/// values, writers and readers so the hot path allocates nothing in C after warm-up.
+/// libavro's parse of one Avro schema, the schema's nodes in the layout libavro's callbacks read, and a
+/// pool of reusable workspaces, so the hot path allocates nothing in C after warm-up.
 ///
 /// avro-c's schema parser ignores defaults, aliases and logical types, so it is fed our
 /// Parsing Canonical Form and only ever sees the layout; everything else stays in Swift.
-final class LibavroClass: @unchecked Sendable {
+final class LibavroSchema: @unchecked Sendable {
     let schema: avro_schema_t
-    let iface: UnsafeMutablePointer<avro_value_iface_t>
+    /// The graph in the layout the tape's and the tree's callbacks read.
+    let nodes: LibavroNodeTable
+    let root: Int
     /// One idle workspace (retained, as an opaque pointer), taken and given back with one atomic
     /// operation each: the usual caller is one thread, which then never touches the lock below.
     private let spare = Atomic<UnsafeMutableRawPointer?>(nil)
     /// The other idle workspaces, when several threads use the codec at once.
     private let idle = Mutex<[Workspace]>([])
 
-    init(canonicalForm: String) throws(AvroCodecError) {
+    init(canonicalForm: String, graph: SchemaGraph) throws(AvroCodecError) {
         var parsed: avro_schema_t?
         let rc = canonicalForm.withCString { avro_schema_from_json_length($0, canonicalForm.utf8.count, &parsed) }
         guard rc == 0, let parsed else {
             throw .unsupportedSchema("avro_schema_from_json_length failed with error \(rc)")
         }
-        guard let iface = avro_generic_class_from_schema(parsed) else {
-            avro_schema_decref(parsed)
-            throw .unsupportedSchema("avro_generic_class_from_schema failed")
-        }
-        self.schema = parsed
-        self.iface = iface
+        schema = parsed
+        nodes = LibavroNodeTable(graph: graph, schema: parsed)
+        root = graph.root
     }
 
     deinit {
         if let raw = spare.exchange(nil, ordering: .acquiring) { Unmanaged<Workspace>.fromOpaque(raw).release() }
         idle.withLock { $0.removeAll() }
-        cavro_iface_decref(iface)
         avro_schema_decref(schema)
     }
 
@@ -50,7 +48,7 @@ final class LibavroClass: @unchecked Sendable {
         if let raw = spare.exchange(nil, ordering: .acquiring) {
             return Unmanaged<Workspace>.fromOpaque(raw).takeRetainedValue()
         }
-        return idle.withLock { $0.popLast() } ?? Workspace(iface: iface)
+        return idle.withLock { $0.popLast() } ?? Workspace(nodes: nodes, root: root)
     }
 
     private func giveBack(_ workspace: Workspace) {
@@ -60,43 +58,30 @@ final class LibavroClass: @unchecked Sendable {
         idle.withLock { if $0.count < 16 { $0.append(workspace) } }
     }
 
-    /// One thread's scratch objects: generic values of the class, a growable output buffer and a memory reader.
+    /// One thread's scratch objects: a tape to encode from, a tree to decode into, a growable output
+    /// buffer and a memory reader.
     /// Unchecked: `withWorkspace` hands a workspace to one thread at a time.
     final class Workspace: @unchecked Sendable {
-        /// The value `encode` fills. It is kept apart from `decoded` because libavro keeps the string buffers
-        /// of a value it filled itself and reuses them on the next fill, but a read replaces them with
-        /// buffers of its own, which the next fill would free and allocate again: one value for both
-        /// directions costs two allocations per string per round trip.
-        let encoded: UnsafeMutablePointer<avro_value_t>
-        /// The value `read` fills.
-        let decoded: UnsafeMutablePointer<avro_value_t>
+        /// What `encode` fills.
+        let encoded: WriteTape
+        /// What `read` fills.
+        let decoded: ReadTree
         // A workspace is used by one thread at a time (see `withWorkspace`).
         @exclusivity(unchecked) private(set) var buffer: UnsafeMutableRawPointer
         @exclusivity(unchecked) private(set) var capacity: Int
         let writer: avro_writer_t
         let reader: avro_reader_t
 
-        init(iface: UnsafeMutablePointer<avro_value_iface_t>) {
-            encoded = Self.newValue(iface)
-            decoded = Self.newValue(iface)
+        init(nodes: LibavroNodeTable, root: Int) {
+            encoded = WriteTape(table: nodes)
+            decoded = ReadTree(table: nodes, root: root)
             capacity = 4096
             buffer = .allocate(byteCount: capacity, alignment: 16)
             writer = avro_writer_memory(buffer.assumingMemoryBound(to: CChar.self), Int64(capacity))
             reader = avro_reader_memory(nil, 0)
         }
 
-        private static func newValue(_ iface: UnsafeMutablePointer<avro_value_iface_t>) -> UnsafeMutablePointer<avro_value_t> {
-            let value = UnsafeMutablePointer<avro_value_t>.allocate(capacity: 1)
-            value.initialize(to: avro_value_t())
-            _ = cavro_generic_value_new(iface, value)
-            return value
-        }
-
         deinit {
-            for value in [encoded, decoded] {
-                avro_value_decref(value)
-                value.deallocate()
-            }
             avro_writer_free(writer)
             avro_reader_free(reader)
             buffer.deallocate()
@@ -107,13 +92,14 @@ final class LibavroClass: @unchecked Sendable {
         func write(offset: Int = 0) throws(AvroCodecError) -> UnsafeMutableRawBufferPointer {
             if offset > capacity / 2 { grow(to: offset * 2) }
             avro_writer_memory_set_dest(writer, (buffer + offset).assumingMemoryBound(to: CChar.self), Int64(capacity - offset))
-            var rc = avro_value_write(writer, encoded)
+            var root = encoded.root
+            var rc = avro_value_write(writer, &root)
             if rc == ENOSPC {
                 var needed = 0
-                guard avro_value_sizeof(encoded, &needed) == 0 else { throw .libavro(operation: "size a value", code: rc) }
+                guard avro_value_sizeof(&root, &needed) == 0 else { throw .libavro(operation: "size a value", code: rc) }
                 grow(to: offset + needed)
                 avro_writer_memory_set_dest(writer, (buffer + offset).assumingMemoryBound(to: CChar.self), Int64(capacity - offset))
-                rc = avro_value_write(writer, encoded)
+                rc = avro_value_write(writer, &root)
             }
             guard rc == 0 else { throw .libavro(operation: "write a value", code: rc) }
             return UnsafeMutableRawBufferPointer(start: buffer, count: offset + Int(avro_writer_tell(writer)))
@@ -126,10 +112,11 @@ final class LibavroClass: @unchecked Sendable {
         }
 
         /// Reads one value from `bytes`, which the caller has validated against the schema, into `decoded`
-        /// (`avro_value_read` resets it first).
+        /// (`avro_value_read` resets it first). The caller releases `decoded` when it has used it.
         func read(_ bytes: UnsafeRawBufferPointer) throws(AvroCodecError) {
             avro_reader_memory_set_source(reader, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int64(bytes.count))
-            let rc = avro_value_read(reader, decoded)
+            var root = decoded.root
+            let rc = avro_value_read(reader, &root)
             guard rc == 0 else { throw .libavro(operation: "read a value", code: rc) }
         }
     }

@@ -1,0 +1,263 @@
+import CAvro
+
+/// What `avro_value_read` decodes into: libavro's value interface implemented over a flat tree of slots,
+/// one per value in the data, which `ValueReader` then turns into an `AvroValue`.
+///
+/// libavro still does all the decoding; the tree only records what it hands over. A generic value would
+/// keep its own copy of every string and be read back through a call per value, which cost about as much
+/// as the decoding itself. The strings libavro allocates while reading are kept, not copied, until the
+/// reader has made Swift strings of them.
+///
+/// A value's `self` pointer is its slot index rather than an address, so the slots can grow while libavro
+/// reads. One thread at a time (the workspace's).
+final class ReadTree {
+    struct Slot {
+        var node: Int32
+        var childCount: Int32 = 0
+        var firstChild: Int32 = -1
+        var lastChild: Int32 = -1
+        var nextSibling: Int32 = -1
+        /// A map entry's key: its offset in `keyBytes`, where it ends with a NUL.
+        var key: Int32 = -1
+        /// A number's bits, a boolean, an enum symbol's position or a union's branch; for strings, bytes and
+        /// fixed, the index of their buffer. All ones until libavro sets it.
+        var bits: UInt64 = .max
+    }
+
+    struct State {
+        let nodes: UnsafeMutablePointer<LibavroNodeTable.Entry>
+        let children: UnsafeMutablePointer<Int32>
+        let rootNode: Int32
+        var slots: UnsafeMutablePointer<Slot>
+        var slotCount = 0
+        var slotCapacity: Int
+        /// Strings, bytes and fixed as libavro allocated them; `release()` frees them.
+        var buffers: UnsafeMutablePointer<avro_wrapped_buffer_t>
+        var bufferCount = 0
+        var bufferCapacity: Int
+        var keyBytes: UnsafeMutablePointer<UInt8>
+        var keyByteCount = 0
+        var keyByteCapacity: Int
+    }
+
+    let state: UnsafeMutablePointer<State>
+    private let iface: UnsafeMutablePointer<cavro_iface_with_state>
+    /// Keeps the tables `state` points into alive.
+    private let table: LibavroNodeTable
+
+    init(table: LibavroNodeTable, root: Int) {
+        self.table = table
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(
+            nodes: table.entries, children: table.children, rootNode: Int32(root),
+            slots: .allocate(capacity: 64), slotCapacity: 64,
+            buffers: .allocate(capacity: 16), bufferCapacity: 16,
+            keyBytes: .allocate(capacity: 256), keyByteCapacity: 256))
+        iface = .allocate(capacity: 1)
+        iface.initialize(to: cavro_iface_with_state(iface: Self.callbacks, state: UnsafeMutableRawPointer(state)))
+    }
+
+    deinit {
+        release()
+        state.pointee.slots.deallocate()
+        state.pointee.buffers.deallocate()
+        state.pointee.keyBytes.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
+        iface.deinitialize(count: 1)
+        iface.deallocate()
+    }
+
+    /// The root value: `avro_value_read` resets it, which empties the tree, then fills it.
+    var root: avro_value_t {
+        avro_value_t(iface: UnsafeMutableRawPointer(iface).assumingMemoryBound(to: avro_value_iface_t.self), self: nil)
+    }
+
+    /// Frees the buffers libavro allocated for the last value read.
+    func release() {
+        Self.releaseBuffers(state)
+    }
+
+    private static func releaseBuffers(_ state: UnsafeMutablePointer<State>) {
+        for index in 0..<state.pointee.bufferCount {
+            let buffer = state.pointee.buffers + index
+            buffer.pointee.free?(buffer)
+        }
+        state.pointee.bufferCount = 0
+    }
+
+    // MARK: The value interface
+
+    private static func state(_ iface: UnsafePointer<avro_value_iface_t>?) -> UnsafeMutablePointer<State> {
+        UnsafeRawPointer(iface!).assumingMemoryBound(to: cavro_iface_with_state.self).pointee.state
+            .unsafelyUnwrapped.assumingMemoryBound(to: State.self)
+    }
+
+    @inline(__always)
+    private static func slotIndex(_ pointer: UnsafeRawPointer?) -> Int { Int(bitPattern: pointer) }
+
+    private static func set(_ iface: UnsafePointer<avro_value_iface_t>?, _ pointer: UnsafeMutableRawPointer?, _ bits: UInt64) -> Int32 {
+        state(iface).pointee.slots[slotIndex(pointer)].bits = bits
+        return 0
+    }
+
+    /// Takes over a buffer libavro gives a string, bytes or fixed value.
+    private static func keep(_ iface: UnsafePointer<avro_value_iface_t>?, _ pointer: UnsafeMutableRawPointer?,
+                             _ buffer: UnsafeMutablePointer<avro_wrapped_buffer_t>?) -> Int32 {
+        guard let buffer else { return EINVAL }
+        let state = state(iface)
+        if state.pointee.bufferCount == state.pointee.bufferCapacity {
+            let capacity = state.pointee.bufferCapacity * 2
+            let grown = UnsafeMutablePointer<avro_wrapped_buffer_t>.allocate(capacity: capacity)
+            grown.moveInitialize(from: state.pointee.buffers, count: state.pointee.bufferCount)
+            state.pointee.buffers.deallocate()
+            state.pointee.buffers = grown
+            state.pointee.bufferCapacity = capacity
+        }
+        let index = state.pointee.bufferCount
+        (state.pointee.buffers + index).initialize(to: buffer.pointee)
+        buffer.pointee = avro_wrapped_buffer_t()
+        state.pointee.bufferCount = index + 1
+        state.pointee.slots[slotIndex(pointer)].bits = UInt64(index)
+        return 0
+    }
+
+    /// A new slot for a value of `node` as the last child of `parent`, and the libavro value that refers to it.
+    private static func addChild(_ iface: UnsafePointer<avro_value_iface_t>?, parent: Int, node: Int32,
+                                 _ child: UnsafeMutablePointer<avro_value_t>?) -> Int {
+        let state = state(iface)
+        if state.pointee.slotCount == state.pointee.slotCapacity {
+            let capacity = state.pointee.slotCapacity * 2
+            let grown = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
+            grown.moveInitialize(from: state.pointee.slots, count: state.pointee.slotCount)
+            state.pointee.slots.deallocate()
+            state.pointee.slots = grown
+            state.pointee.slotCapacity = capacity
+        }
+        let slots = state.pointee.slots
+        let index = state.pointee.slotCount
+        (slots + index).initialize(to: Slot(node: node))
+        state.pointee.slotCount = index + 1
+        if slots[parent].lastChild >= 0 {
+            slots[Int(slots[parent].lastChild)].nextSibling = Int32(index)
+        } else {
+            slots[parent].firstChild = Int32(index)
+        }
+        slots[parent].lastChild = Int32(index)
+        slots[parent].childCount += 1
+        child?.pointee = avro_value_t(iface: UnsafeMutablePointer(mutating: iface), self: UnsafeMutableRawPointer(bitPattern: index))
+        return index
+    }
+
+    private static func forgetChildren(_ slot: UnsafeMutablePointer<Slot>) {
+        slot.pointee.childCount = 0
+        slot.pointee.firstChild = -1
+        slot.pointee.lastChild = -1
+    }
+
+    private static let callbacks: avro_value_iface_t = {
+        var iface = avro_value_iface_t()
+        iface.reset = { iface, pointer in
+            let state = ReadTree.state(iface)
+            let index = ReadTree.slotIndex(pointer)
+            if index == 0 {
+                // A new read: drop everything from the last one and start again from the root.
+                ReadTree.releaseBuffers(state)
+                state.pointee.keyByteCount = 0
+                state.pointee.slots.initialize(to: Slot(node: state.pointee.rootNode))
+                state.pointee.slotCount = 1
+            } else {
+                ReadTree.forgetChildren(state.pointee.slots + index)
+            }
+            return 0
+        }
+        iface.get_type = { iface, pointer in
+            let state = ReadTree.state(iface)
+            return state.pointee.nodes[Int(state.pointee.slots[ReadTree.slotIndex(pointer)].node)].type
+        }
+        iface.get_schema = { iface, pointer in
+            let state = ReadTree.state(iface)
+            return state.pointee.nodes[Int(state.pointee.slots[ReadTree.slotIndex(pointer)].node)].schema
+        }
+        iface.set_null = { iface, pointer in ReadTree.set(iface, pointer, 0) }
+        iface.set_boolean = { iface, pointer, value in ReadTree.set(iface, pointer, value == 0 ? 0 : 1) }
+        iface.set_int = { iface, pointer, value in ReadTree.set(iface, pointer, UInt64(bitPattern: Int64(value))) }
+        iface.set_long = { iface, pointer, value in ReadTree.set(iface, pointer, UInt64(bitPattern: value)) }
+        iface.set_float = { iface, pointer, value in ReadTree.set(iface, pointer, UInt64(value.bitPattern)) }
+        iface.set_double = { iface, pointer, value in ReadTree.set(iface, pointer, value.bitPattern) }
+        iface.set_enum = { iface, pointer, value in ReadTree.set(iface, pointer, UInt64(bitPattern: Int64(value))) }
+        iface.give_string_len = { iface, pointer, buffer in ReadTree.keep(iface, pointer, buffer) }
+        iface.give_bytes = { iface, pointer, buffer in ReadTree.keep(iface, pointer, buffer) }
+        iface.give_fixed = { iface, pointer, buffer in ReadTree.keep(iface, pointer, buffer) }
+        iface.get_size = { iface, pointer, size in
+            let state = ReadTree.state(iface)
+            let slot = state.pointee.slots[ReadTree.slotIndex(pointer)]
+            let node = state.pointee.nodes[Int(slot.node)]
+            size?.pointee = node.type == AVRO_RECORD ? Int(node.count) : Int(slot.childCount)
+            return 0
+        }
+        iface.get_by_index = { iface, pointer, position, child, name in
+            // Only records are read by index; libavro asks for each field once, in order.
+            let state = ReadTree.state(iface)
+            let index = ReadTree.slotIndex(pointer)
+            let slot = state.pointee.slots[index]
+            let node = state.pointee.nodes[Int(slot.node)]
+            guard node.type == AVRO_RECORD, position < Int(node.count) else { return EINVAL }
+            name?.pointee = nil
+            if position < Int(slot.childCount) {
+                var found = Int(slot.firstChild)
+                for _ in 0..<position { found = Int(state.pointee.slots[found].nextSibling) }
+                child?.pointee = avro_value_t(iface: UnsafeMutablePointer(mutating: iface), self: UnsafeMutableRawPointer(bitPattern: found))
+                return 0
+            }
+            guard position == Int(slot.childCount) else { return EINVAL }
+            _ = ReadTree.addChild(iface, parent: index, node: state.pointee.children[Int(node.first) + position], child)
+            return 0
+        }
+        iface.append = { iface, pointer, child, newIndex in
+            let state = ReadTree.state(iface)
+            let index = ReadTree.slotIndex(pointer)
+            let node = state.pointee.nodes[Int(state.pointee.slots[index].node)]
+            guard node.type == AVRO_ARRAY else { return EINVAL }
+            _ = ReadTree.addChild(iface, parent: index, node: node.first, child)
+            newIndex?.pointee = Int(state.pointee.slots[index].childCount) - 1
+            return 0
+        }
+        iface.add = { iface, pointer, key, child, newIndex, isNew in
+            let state = ReadTree.state(iface)
+            let index = ReadTree.slotIndex(pointer)
+            let node = state.pointee.nodes[Int(state.pointee.slots[index].node)]
+            guard node.type == AVRO_MAP, let key else { return EINVAL }
+            // libavro frees the key when the entry has been read: keep a copy, NUL included.
+            let length = strlen(key) + 1
+            guard state.pointee.keyByteCount + length <= Int(Int32.max) else { return ENOMEM }
+            if state.pointee.keyByteCount + length > state.pointee.keyByteCapacity {
+                let capacity = max(state.pointee.keyByteCapacity * 2, state.pointee.keyByteCount + length)
+                let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                grown.update(from: state.pointee.keyBytes, count: state.pointee.keyByteCount)
+                state.pointee.keyBytes.deallocate()
+                state.pointee.keyBytes = grown
+                state.pointee.keyByteCapacity = capacity
+            }
+            let offset = state.pointee.keyByteCount
+            UnsafeMutableRawPointer(state.pointee.keyBytes + offset).copyMemory(from: key, byteCount: length)
+            state.pointee.keyByteCount = offset + length
+            let entry = ReadTree.addChild(iface, parent: index, node: node.first, child)
+            state.pointee.slots[entry].key = Int32(offset)
+            newIndex?.pointee = Int(state.pointee.slots[index].childCount) - 1
+            isNew?.pointee = 1
+            return 0
+        }
+        iface.set_branch = { iface, pointer, discriminant, branch in
+            let state = ReadTree.state(iface)
+            let index = ReadTree.slotIndex(pointer)
+            let node = state.pointee.nodes[Int(state.pointee.slots[index].node)]
+            guard node.type == AVRO_UNION, discriminant >= 0, discriminant < node.count else { return EINVAL }
+            ReadTree.forgetChildren(state.pointee.slots + index)
+            state.pointee.slots[index].bits = UInt64(discriminant)
+            _ = ReadTree.addChild(iface, parent: index, node: state.pointee.children[Int(node.first) + Int(discriminant)], branch)
+            return 0
+        }
+        return iface
+    }()
+}

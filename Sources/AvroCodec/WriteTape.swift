@@ -1,0 +1,271 @@
+import CAvro
+
+/// What `avro_value_write` encodes from: libavro's value interface implemented over a flat tape of slots
+/// that `ValueWriter` fills from an `AvroValue`, one slot per value, with the bytes of strings, bytes and
+/// fixed values copied into one buffer beside it.
+///
+/// libavro still does all the encoding; the tape only answers its questions. Filling a generic value
+/// instead cost a call through libavro's interface per value and a buffer per string.
+///
+/// A container's children are consecutive slots, so libavro finds child `i` at once. A value's `self`
+/// pointer is its slot index rather than an address, so the tape can grow while it is filled.
+/// One thread at a time (the workspace's).
+final class WriteTape {
+    struct Slot {
+        var node: Int32
+        /// A container's children are the slots `first..<first + count`.
+        var first: Int32 = 0
+        var count: Int32 = 0
+        /// A map entry's key: its offset in `bytes`, where it ends with a NUL.
+        var key: Int32 = -1
+        /// A number's bits, a boolean, an enum symbol's position or a union's branch; for strings, bytes and
+        /// fixed, the offset of their bytes in `bytes`.
+        var bits: UInt64 = 0
+        /// The length of a string (counting the NUL after it, as libavro does), bytes or fixed.
+        var size: Int = 0
+    }
+
+    struct State {
+        let nodes: UnsafeMutablePointer<LibavroNodeTable.Entry>
+        var slots: UnsafeMutablePointer<Slot>
+        var slotCount = 0
+        var slotCapacity: Int
+        var bytes: UnsafeMutablePointer<UInt8>
+        var byteCount = 0
+        var byteCapacity: Int
+    }
+
+    /// The tape as `ValueWriter` fills it: a pointer, so passing it around costs no reference counting.
+    struct Filler {
+        let state: UnsafeMutablePointer<State>
+
+        /// Empties the tape and makes slot 0 the root, a value of `node`.
+        @inline(__always)
+        func start(root node: Int) {
+            state.pointee.slots.initialize(to: Slot(node: Int32(node)))
+            state.pointee.slotCount = 1
+            state.pointee.byteCount = 0
+        }
+
+        /// Where the filling stands, to undo a failed attempt with `rewind(to:)`.
+        var mark: (slots: Int, bytes: Int) { (state.pointee.slotCount, state.pointee.byteCount) }
+
+        func rewind(to mark: (slots: Int, bytes: Int)) {
+            state.pointee.slotCount = mark.slots
+            state.pointee.byteCount = mark.bytes
+        }
+
+        @inline(__always)
+        func set(_ slot: Int, bits: UInt64) {
+            state.pointee.slots[slot].bits = bits
+        }
+
+        /// Gives `slot` `count` consecutive children, each a value of `node` for now, and returns the first.
+        @inline(__always)
+        func addChildren(_ slot: Int, count: Int, node: Int) -> Int {
+            let first = state.pointee.slotCount
+            if first + count > state.pointee.slotCapacity { grow(slotsFor: first + count) }
+            (state.pointee.slots + first).initialize(repeating: Slot(node: Int32(node)), count: count)
+            state.pointee.slotCount = first + count
+            state.pointee.slots[slot].first = Int32(first)
+            state.pointee.slots[slot].count = Int32(count)
+            return first
+        }
+
+        @inline(__always)
+        func setNode(_ slot: Int, _ node: Int) {
+            state.pointee.slots[slot].node = Int32(node)
+        }
+
+        /// Copies a string's UTF-8 with a NUL after it, as libavro expects strings.
+        @inline(__always)
+        func setString(_ slot: Int, _ text: String) {
+            var text = text
+            text.withUTF8 { utf8 in
+                let offset = append(UnsafeRawBufferPointer(utf8), terminated: true)
+                state.pointee.slots[slot].bits = UInt64(offset)
+                state.pointee.slots[slot].size = utf8.count + 1
+            }
+        }
+
+        /// Copies bytes or a fixed value.
+        func setBytes(_ slot: Int, _ bytes: UnsafeRawBufferPointer) {
+            let offset = append(bytes, terminated: false)
+            state.pointee.slots[slot].bits = UInt64(offset)
+            state.pointee.slots[slot].size = bytes.count
+        }
+
+        /// Sets a map entry's key.
+        func setKey(_ slot: Int, _ key: String) {
+            var key = key
+            key.withUTF8 { utf8 in
+                state.pointee.slots[slot].key = Int32(append(UnsafeRawBufferPointer(utf8), terminated: true))
+            }
+        }
+
+        @inline(__always)
+        private func append(_ source: UnsafeRawBufferPointer, terminated: Bool) -> Int {
+            let offset = state.pointee.byteCount
+            let needed = offset + source.count + (terminated ? 1 : 0)
+            if needed > state.pointee.byteCapacity { grow(bytesFor: needed) }
+            if let base = source.baseAddress, source.count > 0 {
+                UnsafeMutableRawPointer(state.pointee.bytes + offset).copyMemory(from: base, byteCount: source.count)
+            }
+            if terminated { state.pointee.bytes[offset + source.count] = 0 }
+            state.pointee.byteCount = needed
+            return offset
+        }
+
+        @inline(never)
+        private func grow(slotsFor needed: Int) {
+            let capacity = max(needed, state.pointee.slotCapacity * 2)
+            let grown = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
+            grown.moveInitialize(from: state.pointee.slots, count: state.pointee.slotCount)
+            state.pointee.slots.deallocate()
+            state.pointee.slots = grown
+            state.pointee.slotCapacity = capacity
+        }
+
+        @inline(never)
+        private func grow(bytesFor needed: Int) {
+            let capacity = max(needed, state.pointee.byteCapacity * 2)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            grown.update(from: state.pointee.bytes, count: state.pointee.byteCount)
+            state.pointee.bytes.deallocate()
+            state.pointee.bytes = grown
+            state.pointee.byteCapacity = capacity
+        }
+    }
+
+    let state: UnsafeMutablePointer<State>
+    private let iface: UnsafeMutablePointer<cavro_iface_with_state>
+    /// Keeps the tables `state` points into alive.
+    private let table: LibavroNodeTable
+
+    init(table: LibavroNodeTable) {
+        self.table = table
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(nodes: table.entries, slots: .allocate(capacity: 64), slotCapacity: 64,
+                                   bytes: .allocate(capacity: 1024), byteCapacity: 1024))
+        iface = .allocate(capacity: 1)
+        iface.initialize(to: cavro_iface_with_state(iface: Self.callbacks, state: UnsafeMutableRawPointer(state)))
+    }
+
+    deinit {
+        state.pointee.slots.deallocate()
+        state.pointee.bytes.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
+        iface.deinitialize(count: 1)
+        iface.deallocate()
+    }
+
+    var filler: Filler { Filler(state: state) }
+
+    /// The root value, slot 0, to hand to `avro_value_write`.
+    var root: avro_value_t {
+        avro_value_t(iface: UnsafeMutableRawPointer(iface).assumingMemoryBound(to: avro_value_iface_t.self), self: nil)
+    }
+
+    // MARK: The value interface
+
+    private static func state(_ iface: UnsafePointer<avro_value_iface_t>?) -> UnsafeMutablePointer<State> {
+        UnsafeRawPointer(iface!).assumingMemoryBound(to: cavro_iface_with_state.self).pointee.state
+            .unsafelyUnwrapped.assumingMemoryBound(to: State.self)
+    }
+
+    @inline(__always)
+    private static func slot(_ iface: UnsafePointer<avro_value_iface_t>?, _ pointer: UnsafeRawPointer?) -> Slot {
+        state(iface).pointee.slots[Int(bitPattern: pointer)]
+    }
+
+    private static func value(_ iface: UnsafePointer<avro_value_iface_t>?, slot: Int) -> avro_value_t {
+        avro_value_t(iface: UnsafeMutablePointer(mutating: iface), self: UnsafeMutableRawPointer(bitPattern: slot))
+    }
+
+    /// Hands out a string, bytes or fixed value's bytes.
+    private static func bytes(_ iface: UnsafePointer<avro_value_iface_t>?, _ pointer: UnsafeRawPointer?,
+                              _ buffer: UnsafeMutablePointer<UnsafeRawPointer?>?, _ size: UnsafeMutablePointer<Int>?) -> Int32 {
+        let state = state(iface)
+        let slot = state.pointee.slots[Int(bitPattern: pointer)]
+        buffer?.pointee = UnsafeRawPointer(state.pointee.bytes + Int(slot.bits))
+        size?.pointee = slot.size
+        return 0
+    }
+
+    private static let callbacks: avro_value_iface_t = {
+        var iface = avro_value_iface_t()
+        iface.reset = { _, _ in 0 }
+        iface.get_type = { iface, pointer in
+            let state = WriteTape.state(iface)
+            return state.pointee.nodes[Int(state.pointee.slots[Int(bitPattern: pointer)].node)].type
+        }
+        iface.get_schema = { iface, pointer in
+            let state = WriteTape.state(iface)
+            return state.pointee.nodes[Int(state.pointee.slots[Int(bitPattern: pointer)].node)].schema
+        }
+        iface.get_null = { _, _ in 0 }
+        iface.get_boolean = { iface, pointer, out in
+            out?.pointee = WriteTape.slot(iface, pointer).bits == 0 ? 0 : 1
+            return 0
+        }
+        iface.get_int = { iface, pointer, out in
+            out?.pointee = Int32(truncatingIfNeeded: WriteTape.slot(iface, pointer).bits)
+            return 0
+        }
+        iface.get_long = { iface, pointer, out in
+            out?.pointee = Int64(bitPattern: WriteTape.slot(iface, pointer).bits)
+            return 0
+        }
+        iface.get_float = { iface, pointer, out in
+            out?.pointee = Float(bitPattern: UInt32(truncatingIfNeeded: WriteTape.slot(iface, pointer).bits))
+            return 0
+        }
+        iface.get_double = { iface, pointer, out in
+            out?.pointee = Double(bitPattern: WriteTape.slot(iface, pointer).bits)
+            return 0
+        }
+        iface.get_enum = { iface, pointer, out in
+            out?.pointee = Int32(truncatingIfNeeded: WriteTape.slot(iface, pointer).bits)
+            return 0
+        }
+        iface.get_string = { iface, pointer, text, size in
+            let state = WriteTape.state(iface)
+            let slot = state.pointee.slots[Int(bitPattern: pointer)]
+            text?.pointee = UnsafeRawPointer(state.pointee.bytes + Int(slot.bits)).assumingMemoryBound(to: CChar.self)
+            size?.pointee = slot.size
+            return 0
+        }
+        iface.get_bytes = { iface, pointer, buffer, size in WriteTape.bytes(iface, pointer, buffer, size) }
+        iface.get_fixed = { iface, pointer, buffer, size in WriteTape.bytes(iface, pointer, buffer, size) }
+        iface.get_size = { iface, pointer, size in
+            let state = WriteTape.state(iface)
+            let slot = state.pointee.slots[Int(bitPattern: pointer)]
+            size?.pointee = Int(slot.count)
+            return 0
+        }
+        iface.get_by_index = { iface, pointer, position, child, name in
+            let state = WriteTape.state(iface)
+            let slot = state.pointee.slots[Int(bitPattern: pointer)]
+            guard position < Int(slot.count) else { return EINVAL }
+            let index = Int(slot.first) + position
+            child?.pointee = WriteTape.value(iface, slot: index)
+            if let name {
+                let key = state.pointee.slots[index].key
+                name.pointee = key < 0 ? nil : UnsafeRawPointer(state.pointee.bytes + Int(key)).assumingMemoryBound(to: CChar.self)
+            }
+            return 0
+        }
+        iface.get_discriminant = { iface, pointer, out in
+            out?.pointee = Int32(truncatingIfNeeded: WriteTape.slot(iface, pointer).bits)
+            return 0
+        }
+        iface.get_current_branch = { iface, pointer, branch in
+            let slot = WriteTape.slot(iface, pointer)
+            guard slot.count == 1 else { return EINVAL }
+            branch?.pointee = WriteTape.value(iface, slot: Int(slot.first))
+            return 0
+        }
+        return iface
+    }()
+}
