@@ -122,10 +122,12 @@ final class ReadTree {
         return 0
     }
 
-    /// A new slot for a value of `node` as the last child of `parent`, and the libavro value that refers to it.
+    /// A new slot for a value of `node` as the last child of `parent`, and the libavro value that refers to it;
+    /// nil past the slots an `Int32` can number (validated data of any size that fits in memory stays far below).
     private static func addChild(_ iface: UnsafePointer<avro_value_iface_t>?, parent: Int, node: Int32,
-                                 _ child: UnsafeMutablePointer<avro_value_t>?) -> Int {
+                                 _ child: UnsafeMutablePointer<avro_value_t>?) -> Int? {
         let state = state(iface)
+        guard state.pointee.slotCount < Int(Int32.max) else { return nil }
         if state.pointee.slotCount == state.pointee.slotCapacity {
             let capacity = state.pointee.slotCapacity * 2
             let grown = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
@@ -211,15 +213,14 @@ final class ReadTree {
                 return 0
             }
             guard position == Int(slot.childCount) else { return EINVAL }
-            _ = ReadTree.addChild(iface, parent: index, node: state.pointee.children[Int(node.first) + position], child)
-            return 0
+            return ReadTree.addChild(iface, parent: index, node: state.pointee.children[Int(node.first) + position], child) == nil ? ENOMEM : 0
         }
         iface.append = { iface, pointer, child, newIndex in
             let state = ReadTree.state(iface)
             let index = ReadTree.slotIndex(pointer)
             let node = state.pointee.nodes[Int(state.pointee.slots[index].node)]
             guard node.type == AVRO_ARRAY else { return EINVAL }
-            _ = ReadTree.addChild(iface, parent: index, node: node.first, child)
+            guard ReadTree.addChild(iface, parent: index, node: node.first, child) != nil else { return ENOMEM }
             newIndex?.pointee = Int(state.pointee.slots[index].childCount) - 1
             return 0
         }
@@ -242,7 +243,7 @@ final class ReadTree {
             let offset = state.pointee.keyByteCount
             UnsafeMutableRawPointer(state.pointee.keyBytes + offset).copyMemory(from: key, byteCount: length)
             state.pointee.keyByteCount = offset + length
-            let entry = ReadTree.addChild(iface, parent: index, node: node.first, child)
+            guard let entry = ReadTree.addChild(iface, parent: index, node: node.first, child) else { return ENOMEM }
             state.pointee.slots[entry].key = Int32(offset)
             newIndex?.pointee = Int(state.pointee.slots[index].childCount) - 1
             isNew?.pointee = 1
@@ -255,8 +256,8 @@ final class ReadTree {
             guard node.type == AVRO_UNION, discriminant >= 0, discriminant < node.count else { return EINVAL }
             ReadTree.forgetChildren(state.pointee.slots + index)
             state.pointee.slots[index].bits = UInt64(discriminant)
-            _ = ReadTree.addChild(iface, parent: index, node: state.pointee.children[Int(node.first) + Int(discriminant)], branch)
-            return 0
+            return ReadTree.addChild(iface, parent: index, node: state.pointee.children[Int(node.first) + Int(discriminant)], branch) == nil
+                ? ENOMEM : 0
         }
         return iface
     }()

@@ -14,10 +14,10 @@ final class WriteTape {
     struct Slot {
         var node: Int32
         /// A container's children are the slots `first..<first + count`.
-        var first: Int32 = 0
-        var count: Int32 = 0
+        var first = 0
+        var count = 0
         /// A map entry's key: its offset in `bytes`, where it ends with a NUL.
-        var key: Int32 = -1
+        var key = -1
         /// A number's bits, a boolean, an enum symbol's position or a union's branch; for strings, bytes and
         /// fixed, the offset of their bytes in `bytes`.
         var bits: UInt64 = 0
@@ -67,8 +67,8 @@ final class WriteTape {
             if first + count > state.pointee.slotCapacity { grow(slotsFor: first + count) }
             (state.pointee.slots + first).initialize(repeating: Slot(node: Int32(node)), count: count)
             state.pointee.slotCount = first + count
-            state.pointee.slots[slot].first = Int32(first)
-            state.pointee.slots[slot].count = Int32(count)
+            state.pointee.slots[slot].first = first
+            state.pointee.slots[slot].count = count
             return first
         }
 
@@ -99,7 +99,7 @@ final class WriteTape {
         func setKey(_ slot: Int, _ key: String) {
             var key = key
             key.withUTF8 { utf8 in
-                state.pointee.slots[slot].key = Int32(append(UnsafeRawBufferPointer(utf8), terminated: true))
+                state.pointee.slots[slot].key = append(UnsafeRawBufferPointer(utf8), terminated: true)
             }
         }
 
@@ -241,18 +241,18 @@ final class WriteTape {
         iface.get_size = { iface, pointer, size in
             let state = WriteTape.state(iface)
             let slot = state.pointee.slots[Int(bitPattern: pointer)]
-            size?.pointee = Int(slot.count)
+            size?.pointee = slot.count
             return 0
         }
         iface.get_by_index = { iface, pointer, position, child, name in
             let state = WriteTape.state(iface)
             let slot = state.pointee.slots[Int(bitPattern: pointer)]
-            guard position < Int(slot.count) else { return EINVAL }
-            let index = Int(slot.first) + position
+            guard position < slot.count else { return EINVAL }
+            let index = slot.first + position
             child?.pointee = WriteTape.value(iface, slot: index)
             if let name {
                 let key = state.pointee.slots[index].key
-                name.pointee = key < 0 ? nil : UnsafeRawPointer(state.pointee.bytes + Int(key)).assumingMemoryBound(to: CChar.self)
+                name.pointee = key < 0 ? nil : UnsafeRawPointer(state.pointee.bytes + key).assumingMemoryBound(to: CChar.self)
             }
             return 0
         }
@@ -263,7 +263,7 @@ final class WriteTape {
         iface.get_current_branch = { iface, pointer, branch in
             let slot = WriteTape.slot(iface, pointer)
             guard slot.count == 1 else { return EINVAL }
-            branch?.pointee = WriteTape.value(iface, slot: Int(slot.first))
+            branch?.pointee = WriteTape.value(iface, slot: slot.first)
             return 0
         }
         return iface
