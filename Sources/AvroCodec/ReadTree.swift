@@ -28,16 +28,10 @@ final class ReadTree {
         let nodes: UnsafeMutablePointer<LibavroNodeTable.Entry>
         let children: UnsafeMutablePointer<Int32>
         let rootNode: Int32
-        var slots: UnsafeMutablePointer<Slot>
-        var slotCount = 0
-        var slotCapacity: Int
+        var slots = FlatBuffer<Slot>(capacity: 64)
         /// Strings, bytes and fixed as libavro allocated them; `release()` frees them.
-        var buffers: UnsafeMutablePointer<avro_wrapped_buffer_t>
-        var bufferCount = 0
-        var bufferCapacity: Int
-        var keyBytes: UnsafeMutablePointer<UInt8>
-        var keyByteCount = 0
-        var keyByteCapacity: Int
+        var buffers = FlatBuffer<avro_wrapped_buffer_t>(capacity: 16)
+        var keyBytes = FlatBuffer<UInt8>(capacity: 256)
     }
 
     let state: UnsafeMutablePointer<State>
@@ -48,11 +42,7 @@ final class ReadTree {
     init(table: LibavroNodeTable, root: Int) {
         self.table = table
         state = .allocate(capacity: 1)
-        state.initialize(to: State(
-            nodes: table.entries, children: table.children, rootNode: Int32(root),
-            slots: .allocate(capacity: 64), slotCapacity: 64,
-            buffers: .allocate(capacity: 16), bufferCapacity: 16,
-            keyBytes: .allocate(capacity: 256), keyByteCapacity: 256))
+        state.initialize(to: State(nodes: table.entries, children: table.children, rootNode: Int32(root)))
         iface = .allocate(capacity: 1)
         iface.initialize(to: cavro_iface_with_state(iface: Self.callbacks, state: UnsafeMutableRawPointer(state)))
     }
@@ -79,11 +69,11 @@ final class ReadTree {
     }
 
     private static func releaseBuffers(_ state: UnsafeMutablePointer<State>) {
-        for index in 0..<state.pointee.bufferCount {
-            let buffer = state.pointee.buffers + index
+        for index in 0..<state.pointee.buffers.count {
+            let buffer = state.pointee.buffers.base + index
             buffer.pointee.free?(buffer)
         }
-        state.pointee.bufferCount = 0
+        state.pointee.buffers.count = 0
     }
 
     // MARK: The value interface
@@ -106,18 +96,8 @@ final class ReadTree {
                              _ buffer: UnsafeMutablePointer<avro_wrapped_buffer_t>?) -> Int32 {
         guard let buffer else { return EINVAL }
         let state = state(iface)
-        if state.pointee.bufferCount == state.pointee.bufferCapacity {
-            let capacity = state.pointee.bufferCapacity * 2
-            let grown = UnsafeMutablePointer<avro_wrapped_buffer_t>.allocate(capacity: capacity)
-            grown.moveInitialize(from: state.pointee.buffers, count: state.pointee.bufferCount)
-            state.pointee.buffers.deallocate()
-            state.pointee.buffers = grown
-            state.pointee.bufferCapacity = capacity
-        }
-        let index = state.pointee.bufferCount
-        (state.pointee.buffers + index).initialize(to: buffer.pointee)
+        let index = state.pointee.buffers.append(buffer.pointee)
         buffer.pointee = avro_wrapped_buffer_t()
-        state.pointee.bufferCount = index + 1
         state.pointee.slots[slotIndex(pointer)].bits = UInt64(index)
         return 0
     }
@@ -127,19 +107,9 @@ final class ReadTree {
     private static func addChild(_ iface: UnsafePointer<avro_value_iface_t>?, parent: Int, node: Int32,
                                  _ child: UnsafeMutablePointer<avro_value_t>?) -> Int? {
         let state = state(iface)
-        guard state.pointee.slotCount < Int(Int32.max) else { return nil }
-        if state.pointee.slotCount == state.pointee.slotCapacity {
-            let capacity = state.pointee.slotCapacity * 2
-            let grown = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
-            grown.moveInitialize(from: state.pointee.slots, count: state.pointee.slotCount)
-            state.pointee.slots.deallocate()
-            state.pointee.slots = grown
-            state.pointee.slotCapacity = capacity
-        }
+        guard state.pointee.slots.count < Int(Int32.max) else { return nil }
+        let index = state.pointee.slots.append(Slot(node: node))
         let slots = state.pointee.slots
-        let index = state.pointee.slotCount
-        (slots + index).initialize(to: Slot(node: node))
-        state.pointee.slotCount = index + 1
         if slots[parent].lastChild >= 0 {
             slots[Int(slots[parent].lastChild)].nextSibling = Int32(index)
         } else {
@@ -165,11 +135,11 @@ final class ReadTree {
             if index == 0 {
                 // A new read: drop everything from the last one and start again from the root.
                 ReadTree.releaseBuffers(state)
-                state.pointee.keyByteCount = 0
-                state.pointee.slots.initialize(to: Slot(node: state.pointee.rootNode))
-                state.pointee.slotCount = 1
+                state.pointee.keyBytes.count = 0
+                state.pointee.slots.count = 0
+                state.pointee.slots.append(Slot(node: state.pointee.rootNode))
             } else {
-                ReadTree.forgetChildren(state.pointee.slots + index)
+                ReadTree.forgetChildren(state.pointee.slots.base + index)
             }
             return 0
         }
@@ -230,19 +200,9 @@ final class ReadTree {
             let node = state.pointee.nodes[Int(state.pointee.slots[index].node)]
             guard node.type == AVRO_MAP, let key else { return EINVAL }
             // libavro frees the key when the entry has been read: keep a copy, NUL included.
-            let length = strlen(key) + 1
-            guard state.pointee.keyByteCount + length <= Int(Int32.max) else { return ENOMEM }
-            if state.pointee.keyByteCount + length > state.pointee.keyByteCapacity {
-                let capacity = max(state.pointee.keyByteCapacity * 2, state.pointee.keyByteCount + length)
-                let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-                grown.update(from: state.pointee.keyBytes, count: state.pointee.keyByteCount)
-                state.pointee.keyBytes.deallocate()
-                state.pointee.keyBytes = grown
-                state.pointee.keyByteCapacity = capacity
-            }
-            let offset = state.pointee.keyByteCount
-            UnsafeMutableRawPointer(state.pointee.keyBytes + offset).copyMemory(from: key, byteCount: length)
-            state.pointee.keyByteCount = offset + length
+            let length = strlen(key)
+            guard state.pointee.keyBytes.count + length < Int(Int32.max) else { return ENOMEM }
+            let offset = state.pointee.keyBytes.append(UnsafeRawBufferPointer(start: key, count: length), terminated: true)
             guard let entry = ReadTree.addChild(iface, parent: index, node: node.first, child) else { return ENOMEM }
             state.pointee.slots[entry].key = Int32(offset)
             newIndex?.pointee = Int(state.pointee.slots[index].childCount) - 1
@@ -254,7 +214,7 @@ final class ReadTree {
             let index = ReadTree.slotIndex(pointer)
             let node = state.pointee.nodes[Int(state.pointee.slots[index].node)]
             guard node.type == AVRO_UNION, discriminant >= 0, discriminant < node.count else { return EINVAL }
-            ReadTree.forgetChildren(state.pointee.slots + index)
+            ReadTree.forgetChildren(state.pointee.slots.base + index)
             state.pointee.slots[index].bits = UInt64(discriminant)
             return ReadTree.addChild(iface, parent: index, node: state.pointee.children[Int(node.first) + Int(discriminant)], branch) == nil
                 ? ENOMEM : 0

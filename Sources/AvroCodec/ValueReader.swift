@@ -7,7 +7,7 @@ struct ValueReader {
 
     func read(_ tree: ReadTree) throws(AvroCodecError) -> AvroValue {
         let state = tree.state.pointee
-        guard state.slotCount > 0 else { throw Self.unset() }
+        guard state.slots.count > 0 else { throw Self.unset() }
         return try read(slot: 0, in: state)
     }
 
@@ -96,7 +96,7 @@ struct ValueReader {
             for _ in 0..<Int(slot.childCount) {
                 let entry = tree.slots[child]
                 guard entry.key >= 0 else { throw Self.unset() }
-                let name = String(cString: tree.keyBytes + Int(entry.key))
+                let name = String(cString: tree.keyBytes.base + Int(entry.key))
                 // A key that comes twice keeps its last value, as libavro's own maps do.
                 do { entries[name] = try read(slot: child, in: tree) } catch { throw error.inside("[\"\(name)\"]") }
                 child = Int(entry.nextSibling)
@@ -110,7 +110,7 @@ struct ValueReader {
     /// The buffer libavro gave a string, bytes or fixed value.
     @inline(__always)
     private static func buffer(_ slot: ReadTree.Slot, in tree: ReadTree.State) throws(AvroCodecError) -> avro_wrapped_buffer_t {
-        guard slot.bits < UInt64(tree.bufferCount) else { throw unset() }
+        guard slot.bits < UInt64(tree.buffers.count) else { throw unset() }
         return tree.buffers[Int(slot.bits)]
     }
 

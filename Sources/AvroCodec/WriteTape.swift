@@ -27,12 +27,8 @@ final class WriteTape {
 
     struct State {
         let nodes: UnsafeMutablePointer<LibavroNodeTable.Entry>
-        var slots: UnsafeMutablePointer<Slot>
-        var slotCount = 0
-        var slotCapacity: Int
-        var bytes: UnsafeMutablePointer<UInt8>
-        var byteCount = 0
-        var byteCapacity: Int
+        var slots = FlatBuffer<Slot>(capacity: 64)
+        var bytes = FlatBuffer<UInt8>(capacity: 1024)
     }
 
     /// The tape as `ValueWriter` fills it: a pointer, so passing it around costs no reference counting.
@@ -42,17 +38,17 @@ final class WriteTape {
         /// Empties the tape and makes slot 0 the root, a value of `node`.
         @inline(__always)
         func start(root node: Int) {
-            state.pointee.slots.initialize(to: Slot(node: Int32(node)))
-            state.pointee.slotCount = 1
-            state.pointee.byteCount = 0
+            state.pointee.slots.count = 0
+            state.pointee.slots.append(Slot(node: Int32(node)))
+            state.pointee.bytes.count = 0
         }
 
         /// Where the filling stands, to undo a failed attempt with `rewind(to:)`.
-        var mark: (slots: Int, bytes: Int) { (state.pointee.slotCount, state.pointee.byteCount) }
+        var mark: (slots: Int, bytes: Int) { (state.pointee.slots.count, state.pointee.bytes.count) }
 
         func rewind(to mark: (slots: Int, bytes: Int)) {
-            state.pointee.slotCount = mark.slots
-            state.pointee.byteCount = mark.bytes
+            state.pointee.slots.count = mark.slots
+            state.pointee.bytes.count = mark.bytes
         }
 
         @inline(__always)
@@ -63,10 +59,7 @@ final class WriteTape {
         /// Gives `slot` `count` consecutive children, each a value of `node` for now, and returns the first.
         @inline(__always)
         func addChildren(_ slot: Int, count: Int, node: Int) -> Int {
-            let first = state.pointee.slotCount
-            if first + count > state.pointee.slotCapacity { grow(slotsFor: first + count) }
-            (state.pointee.slots + first).initialize(repeating: Slot(node: Int32(node)), count: count)
-            state.pointee.slotCount = first + count
+            let first = state.pointee.slots.append(repeating: Slot(node: Int32(node)), times: count)
             state.pointee.slots[slot].first = first
             state.pointee.slots[slot].count = count
             return first
@@ -82,7 +75,7 @@ final class WriteTape {
         func setString(_ slot: Int, _ text: String) {
             var text = text
             text.withUTF8 { utf8 in
-                let offset = append(UnsafeRawBufferPointer(utf8), terminated: true)
+                let offset = state.pointee.bytes.append(UnsafeRawBufferPointer(utf8), terminated: true)
                 state.pointee.slots[slot].bits = UInt64(offset)
                 state.pointee.slots[slot].size = utf8.count + 1
             }
@@ -90,7 +83,7 @@ final class WriteTape {
 
         /// Copies bytes or a fixed value.
         func setBytes(_ slot: Int, _ bytes: UnsafeRawBufferPointer) {
-            let offset = append(bytes, terminated: false)
+            let offset = state.pointee.bytes.append(bytes, terminated: false)
             state.pointee.slots[slot].bits = UInt64(offset)
             state.pointee.slots[slot].size = bytes.count
         }
@@ -99,41 +92,8 @@ final class WriteTape {
         func setKey(_ slot: Int, _ key: String) {
             var key = key
             key.withUTF8 { utf8 in
-                state.pointee.slots[slot].key = append(UnsafeRawBufferPointer(utf8), terminated: true)
+                state.pointee.slots[slot].key = state.pointee.bytes.append(UnsafeRawBufferPointer(utf8), terminated: true)
             }
-        }
-
-        @inline(__always)
-        private func append(_ source: UnsafeRawBufferPointer, terminated: Bool) -> Int {
-            let offset = state.pointee.byteCount
-            let needed = offset + source.count + (terminated ? 1 : 0)
-            if needed > state.pointee.byteCapacity { grow(bytesFor: needed) }
-            if let base = source.baseAddress, source.count > 0 {
-                UnsafeMutableRawPointer(state.pointee.bytes + offset).copyMemory(from: base, byteCount: source.count)
-            }
-            if terminated { state.pointee.bytes[offset + source.count] = 0 }
-            state.pointee.byteCount = needed
-            return offset
-        }
-
-        @inline(never)
-        private func grow(slotsFor needed: Int) {
-            let capacity = max(needed, state.pointee.slotCapacity * 2)
-            let grown = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
-            grown.moveInitialize(from: state.pointee.slots, count: state.pointee.slotCount)
-            state.pointee.slots.deallocate()
-            state.pointee.slots = grown
-            state.pointee.slotCapacity = capacity
-        }
-
-        @inline(never)
-        private func grow(bytesFor needed: Int) {
-            let capacity = max(needed, state.pointee.byteCapacity * 2)
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-            grown.update(from: state.pointee.bytes, count: state.pointee.byteCount)
-            state.pointee.bytes.deallocate()
-            state.pointee.bytes = grown
-            state.pointee.byteCapacity = capacity
         }
     }
 
@@ -145,8 +105,7 @@ final class WriteTape {
     init(table: LibavroNodeTable) {
         self.table = table
         state = .allocate(capacity: 1)
-        state.initialize(to: State(nodes: table.entries, slots: .allocate(capacity: 64), slotCapacity: 64,
-                                   bytes: .allocate(capacity: 1024), byteCapacity: 1024))
+        state.initialize(to: State(nodes: table.entries))
         iface = .allocate(capacity: 1)
         iface.initialize(to: cavro_iface_with_state(iface: Self.callbacks, state: UnsafeMutableRawPointer(state)))
     }
@@ -188,7 +147,7 @@ final class WriteTape {
                               _ buffer: UnsafeMutablePointer<UnsafeRawPointer?>?, _ size: UnsafeMutablePointer<Int>?) -> Int32 {
         let state = state(iface)
         let slot = state.pointee.slots[Int(bitPattern: pointer)]
-        buffer?.pointee = UnsafeRawPointer(state.pointee.bytes + Int(slot.bits))
+        buffer?.pointee = UnsafeRawPointer(state.pointee.bytes.base + Int(slot.bits))
         size?.pointee = slot.size
         return 0
     }
@@ -232,7 +191,7 @@ final class WriteTape {
         iface.get_string = { iface, pointer, text, size in
             let state = WriteTape.state(iface)
             let slot = state.pointee.slots[Int(bitPattern: pointer)]
-            text?.pointee = UnsafeRawPointer(state.pointee.bytes + Int(slot.bits)).assumingMemoryBound(to: CChar.self)
+            text?.pointee = UnsafeRawPointer(state.pointee.bytes.base + Int(slot.bits)).assumingMemoryBound(to: CChar.self)
             size?.pointee = slot.size
             return 0
         }
@@ -252,7 +211,7 @@ final class WriteTape {
             child?.pointee = WriteTape.value(iface, slot: index)
             if let name {
                 let key = state.pointee.slots[index].key
-                name.pointee = key < 0 ? nil : UnsafeRawPointer(state.pointee.bytes + key).assumingMemoryBound(to: CChar.self)
+                name.pointee = key < 0 ? nil : UnsafeRawPointer(state.pointee.bytes.base + key).assumingMemoryBound(to: CChar.self)
             }
             return 0
         }
