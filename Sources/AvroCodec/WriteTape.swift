@@ -4,8 +4,9 @@ import CAvro
 /// that `ValueWriter` fills from an `AvroValue`, one slot per value, with the bytes of strings, bytes and
 /// fixed values copied into one buffer beside it.
 ///
-/// libavro still does all the encoding; the tape only answers its questions. Filling a generic value
-/// instead cost a call through libavro's interface per value and a buffer per string.
+/// libavro still does all the encoding; the tape only answers its questions. Unlike a reused generic
+/// value, the tape starts empty for every message, so nothing of one encoding can leak into the next
+/// (it costs the same CPU).
 ///
 /// A container's children are consecutive slots, so libavro finds child `i` at once. A value's `self`
 /// pointer is its slot index rather than an address, so the tape can grow while it is filled.
