@@ -34,17 +34,14 @@ final class ReadTree {
         var keyBytes = FlatBuffer<UInt8>(capacity: 256)
     }
 
-    let state: UnsafeMutablePointer<State>
-    private let iface: UnsafeMutablePointer<cavro_iface_with_state>
+    private let interface: CallbackInterface<State>
+    var state: UnsafeMutablePointer<State> { interface.state }
     /// Keeps the tables `state` points into alive.
     private let table: LibavroNodeTable
 
     init(table: LibavroNodeTable, root: Int) {
         self.table = table
-        state = .allocate(capacity: 1)
-        state.initialize(to: State(nodes: table.entries, children: table.children, rootNode: Int32(root)))
-        iface = .allocate(capacity: 1)
-        iface.initialize(to: cavro_iface_with_state(iface: Self.callbacks, state: UnsafeMutableRawPointer(state)))
+        interface = CallbackInterface(Self.callbacks, state: State(nodes: table.entries, children: table.children, rootNode: Int32(root)))
     }
 
     deinit {
@@ -52,15 +49,11 @@ final class ReadTree {
         state.pointee.slots.deallocate()
         state.pointee.buffers.deallocate()
         state.pointee.keyBytes.deallocate()
-        state.deinitialize(count: 1)
-        state.deallocate()
-        iface.deinitialize(count: 1)
-        iface.deallocate()
     }
 
     /// The root value: `avro_value_read` resets it, which empties the tree, then fills it.
     var root: avro_value_t {
-        avro_value_t(iface: UnsafeMutableRawPointer(iface).assumingMemoryBound(to: avro_value_iface_t.self), self: nil)
+        interface.value(nil)
     }
 
     /// Frees the buffers libavro allocated for the last value read.
@@ -78,9 +71,9 @@ final class ReadTree {
 
     // MARK: The value interface
 
+    @inline(__always)
     private static func state(_ iface: UnsafePointer<avro_value_iface_t>?) -> UnsafeMutablePointer<State> {
-        UnsafeRawPointer(iface!).assumingMemoryBound(to: cavro_iface_with_state.self).pointee.state
-            .unsafelyUnwrapped.assumingMemoryBound(to: State.self)
+        CallbackInterface<State>.state(of: iface)
     }
 
     @inline(__always)

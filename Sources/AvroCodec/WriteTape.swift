@@ -98,40 +98,33 @@ final class WriteTape {
         }
     }
 
-    let state: UnsafeMutablePointer<State>
-    private let iface: UnsafeMutablePointer<cavro_iface_with_state>
+    private let interface: CallbackInterface<State>
+    var state: UnsafeMutablePointer<State> { interface.state }
     /// Keeps the tables `state` points into alive.
     private let table: LibavroNodeTable
 
     init(table: LibavroNodeTable) {
         self.table = table
-        state = .allocate(capacity: 1)
-        state.initialize(to: State(nodes: table.entries))
-        iface = .allocate(capacity: 1)
-        iface.initialize(to: cavro_iface_with_state(iface: Self.callbacks, state: UnsafeMutableRawPointer(state)))
+        interface = CallbackInterface(Self.callbacks, state: State(nodes: table.entries))
     }
 
     deinit {
         state.pointee.slots.deallocate()
         state.pointee.bytes.deallocate()
-        state.deinitialize(count: 1)
-        state.deallocate()
-        iface.deinitialize(count: 1)
-        iface.deallocate()
     }
 
     var filler: Filler { Filler(state: state) }
 
     /// The root value, slot 0, to hand to `avro_value_write`.
     var root: avro_value_t {
-        avro_value_t(iface: UnsafeMutableRawPointer(iface).assumingMemoryBound(to: avro_value_iface_t.self), self: nil)
+        interface.value(nil)
     }
 
     // MARK: The value interface
 
+    @inline(__always)
     private static func state(_ iface: UnsafePointer<avro_value_iface_t>?) -> UnsafeMutablePointer<State> {
-        UnsafeRawPointer(iface!).assumingMemoryBound(to: cavro_iface_with_state.self).pointee.state
-            .unsafelyUnwrapped.assumingMemoryBound(to: State.self)
+        CallbackInterface<State>.state(of: iface)
     }
 
     @inline(__always)
@@ -141,6 +134,13 @@ final class WriteTape {
 
     private static func value(_ iface: UnsafePointer<avro_value_iface_t>?, slot: Int) -> avro_value_t {
         avro_value_t(iface: UnsafeMutablePointer(mutating: iface), self: UnsafeMutableRawPointer(bitPattern: slot))
+    }
+
+    /// Hands out an int, an enum symbol's position or a union's branch.
+    private static func int32(_ iface: UnsafePointer<avro_value_iface_t>?, _ pointer: UnsafeRawPointer?,
+                              _ out: UnsafeMutablePointer<Int32>?) -> Int32 {
+        out?.pointee = Int32(truncatingIfNeeded: slot(iface, pointer).bits)
+        return 0
     }
 
     /// Hands out a string, bytes or fixed value's bytes.
@@ -169,10 +169,7 @@ final class WriteTape {
             out?.pointee = WriteTape.slot(iface, pointer).bits == 0 ? 0 : 1
             return 0
         }
-        iface.get_int = { iface, pointer, out in
-            out?.pointee = Int32(truncatingIfNeeded: WriteTape.slot(iface, pointer).bits)
-            return 0
-        }
+        iface.get_int = { iface, pointer, out in WriteTape.int32(iface, pointer, out) }
         iface.get_long = { iface, pointer, out in
             out?.pointee = Int64(bitPattern: WriteTape.slot(iface, pointer).bits)
             return 0
@@ -185,10 +182,7 @@ final class WriteTape {
             out?.pointee = Double(bitPattern: WriteTape.slot(iface, pointer).bits)
             return 0
         }
-        iface.get_enum = { iface, pointer, out in
-            out?.pointee = Int32(truncatingIfNeeded: WriteTape.slot(iface, pointer).bits)
-            return 0
-        }
+        iface.get_enum = { iface, pointer, out in WriteTape.int32(iface, pointer, out) }
         iface.get_string = { iface, pointer, text, size in
             let state = WriteTape.state(iface)
             let slot = state.pointee.slots[Int(bitPattern: pointer)]
@@ -216,10 +210,7 @@ final class WriteTape {
             }
             return 0
         }
-        iface.get_discriminant = { iface, pointer, out in
-            out?.pointee = Int32(truncatingIfNeeded: WriteTape.slot(iface, pointer).bits)
-            return 0
-        }
+        iface.get_discriminant = { iface, pointer, out in WriteTape.int32(iface, pointer, out) }
         iface.get_current_branch = { iface, pointer, branch in
             let slot = WriteTape.slot(iface, pointer)
             guard slot.count == 1 else { return EINVAL }
