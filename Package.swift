@@ -26,33 +26,35 @@ let package = Package(
         .systemLibrary(name: "CGnuTLS", pkgConfig: "gnutls", providers: [.apt(["libgnutls28-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
-        // Layer 2: the Avro schema model, canonical form and compatibility rules. Pure Swift.
-        .target(name: "Avro", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Layer 2: JSON as every layer reads and writes it (order-keeping objects, literal numbers), then the
+        // Avro schema model, canonical form and compatibility rules over it. Pure Swift.
+        .target(name: "JSON"),
+        .target(name: "Avro", dependencies: ["JSON", .product(name: "Crypto", package: "swift-crypto")]),
 
         // Layer 3: binary encoding and decoding of values over libavro, and reader-schema projection.
-        .target(name: "AvroCodec", dependencies: ["Avro", "CAvro"]),
+        .target(name: "AvroCodec", dependencies: ["Avro", "JSON", "CAvro"]),
 
         // Layer 4: the registry's rules over a storage protocol, and its SQLite implementation.
         .target(name: "RegistryCore", dependencies: [
-            "Avro", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+            "Avro", "JSON", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "RegistrySQLite", dependencies: ["RegistryCore", "CSQLite", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "RegistrySQLite", dependencies: ["RegistryCore", "JSON", "CSQLite", .product(name: "Logging", package: "swift-log")]),
 
         // Authentication and per-subject ACLs from a Karapace-format auth file (used by the server face).
         .target(name: "RegistryAuth", dependencies: [
-            "Avro", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            "JSON", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Layer 5: faces. The HTTP server, the REST client and serializer, the command line.
         .target(name: "RegistryServer", dependencies: [
-            "RegistryCore", "RegistryAuth", "Avro", "CMicroHTTPD", "CGnuTLS", .product(name: "Logging", package: "swift-log"),
+            "RegistryCore", "RegistryAuth", "Avro", "JSON", "CMicroHTTPD", "CGnuTLS", .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
-        .target(name: "SchemaRegistryClient", dependencies: ["Avro"]),
-        .target(name: "SchemaRegistrySerde", dependencies: ["SchemaRegistryClient", "AvroCodec", "Avro"]),
+        .target(name: "SchemaRegistryClient", dependencies: ["Avro", "JSON"]),
+        .target(name: "SchemaRegistrySerde", dependencies: ["SchemaRegistryClient", "AvroCodec", "Avro", "JSON"]),
         .target(name: "SchemaRegistryCLI", dependencies: [
-            "Avro", "AvroCodec", "RegistryCore", "RegistrySQLite", "RegistryServer", "SchemaRegistryClient",
+            "Avro", "JSON", "AvroCodec", "RegistryCore", "RegistrySQLite", "RegistryServer", "SchemaRegistryClient",
             "SchemaRegistrySerde", "RegistryAuth",
             .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -61,19 +63,20 @@ let package = Package(
         .executableTarget(name: "schema-registry", dependencies: ["SchemaRegistryCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: run through scripts/bench-*.sh in release mode; never timed inside tests.
-        .executableTarget(name: "compat-benchmark", dependencies: ["Avro"], path: "Sources/Benchmarks/compat-benchmark"),
-        .executableTarget(name: "serde-benchmark", dependencies: ["SchemaRegistrySerde", "AvroCodec", "Avro", "CAvro"], path: "Sources/Benchmarks/serde-benchmark"),
+        .executableTarget(name: "compat-benchmark", dependencies: ["Avro", "JSON"], path: "Sources/Benchmarks/compat-benchmark"),
+        .executableTarget(name: "serde-benchmark", dependencies: ["SchemaRegistrySerde", "AvroCodec", "Avro", "JSON", "CAvro"], path: "Sources/Benchmarks/serde-benchmark"),
 
         // Shared by the test targets: runs the built binary, starts a real server on a free port.
-        .target(name: "TestSupport", dependencies: ["Avro", "AvroCodec"], path: "Sources/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Avro", "JSON", "AvroCodec"], path: "Sources/TestSupport"),
 
-        .testTarget(name: "AvroTests", dependencies: ["TestSupport", "Avro"]),
-        .testTarget(name: "CompatibilityTests", dependencies: ["TestSupport", "Avro"]),
-        .testTarget(name: "AvroCodecTests", dependencies: ["TestSupport", "AvroCodec", "Avro"]),
-        .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", "RegistrySQLite", "Avro"]),
-        .testTarget(name: "RegistryServerTests", dependencies: ["TestSupport", "Avro", "RegistryServer"]),
-        .testTarget(name: "SerdeTests", dependencies: ["TestSupport", "SchemaRegistrySerde", "SchemaRegistryClient", "AvroCodec", "Avro"]),
+        .testTarget(name: "JSONTests", dependencies: ["TestSupport", "JSON"]),
+        .testTarget(name: "AvroTests", dependencies: ["TestSupport", "Avro", "JSON"]),
+        .testTarget(name: "CompatibilityTests", dependencies: ["TestSupport", "Avro", "JSON"]),
+        .testTarget(name: "AvroCodecTests", dependencies: ["TestSupport", "AvroCodec", "Avro", "JSON"]),
+        .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", "RegistrySQLite", "Avro", "JSON"]),
+        .testTarget(name: "RegistryServerTests", dependencies: ["TestSupport", "Avro", "JSON", "RegistryServer"]),
+        .testTarget(name: "SerdeTests", dependencies: ["TestSupport", "SchemaRegistrySerde", "SchemaRegistryClient", "AvroCodec", "Avro", "JSON"]),
         .testTarget(name: "RegistryAuthTests", dependencies: ["RegistryAuth", "TestSupport", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Avro"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Avro", "JSON"]),
     ]
 )

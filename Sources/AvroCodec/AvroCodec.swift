@@ -1,4 +1,5 @@
 import Avro
+import JSON
 import CAvro
 
 /// Encodes and decodes Avro binary data of one schema through libavro.

@@ -1,4 +1,5 @@
 import Avro
+import JSON
 
 /// Converts between `AvroValue` and JSON, in the Avro specification's JSON encoding
 /// (a union value is `null` or `{"branch-name": value}`; bytes and fixed are strings of code points 0–255),

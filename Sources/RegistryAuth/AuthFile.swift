@@ -1,4 +1,4 @@
-import Avro
+import JSON
 import Foundation
 
 /// Why an auth file could not be used.

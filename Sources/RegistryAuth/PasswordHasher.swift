@@ -1,4 +1,4 @@
-import Avro
+import JSON
 import Crypto
 import Foundation
 import _CryptoExtras

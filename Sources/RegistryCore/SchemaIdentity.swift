@@ -1,4 +1,5 @@
 import Avro
+import JSON
 import Crypto
 
 /// What makes two registered schemas the same schema: their normalized text, references,

@@ -1,4 +1,4 @@
-import Avro
+import JSON
 
 /// A schema as a client submits it for registration, lookup or a compatibility check.
 public struct SchemaRequest: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Avro
+import JSON
 import AvroCodec
 import Foundation
 import SchemaRegistryClient

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Avro
+import JSON
 import Foundation
 import RegistryAuth
 

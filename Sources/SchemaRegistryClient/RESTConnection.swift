@@ -1,4 +1,4 @@
-import Avro
+import JSON
 import Foundation
 
 /// Requests to the registry's REST API: URL failover, authentication headers, JSON bodies and error mapping.

@@ -1,4 +1,4 @@
-import Avro
+import JSON
 import Foundation
 
 /// A client for the Confluent Schema Registry REST API, with the caches a serializer needs.

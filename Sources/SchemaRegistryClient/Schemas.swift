@@ -1,4 +1,5 @@
 import Avro
+import JSON
 
 /// The schema language of a registered schema (`schemaType`); the registry treats a missing type as Avro.
 public struct SchemaType: RawRepresentable, Sendable, Hashable, CustomStringConvertible {

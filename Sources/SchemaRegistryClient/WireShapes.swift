@@ -1,4 +1,5 @@
 import Avro
+import JSON
 
 /// The JSON bodies of the Confluent REST API, to and from the client's types.
 enum WireShapes {

@@ -1,4 +1,4 @@
-import Avro
+import JSON
 import AvroCodec
 import TestSupport
 import Testing

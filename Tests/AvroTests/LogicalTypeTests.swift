@@ -1,5 +1,6 @@
 import Testing
 @testable import Avro
+import JSON
 
 /// A schema text and the logical type it must (or must not, when nil) carry.
 struct LogicalCase: Sendable, CustomTestStringConvertible {

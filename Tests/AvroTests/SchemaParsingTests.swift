@@ -1,5 +1,6 @@
 import Testing
 @testable import Avro
+import JSON
 
 @Suite("Schema parsing: types, names and attributes")
 struct SchemaParsingTests {

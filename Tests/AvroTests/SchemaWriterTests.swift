@@ -1,6 +1,7 @@
 import TestSupport
 import Testing
 @testable import Avro
+import JSON
 
 @Suite("Schema JSON for storage: round trip, every attribute kept, byte for byte stable")
 struct SchemaWriterTests {

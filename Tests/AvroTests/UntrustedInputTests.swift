@@ -1,6 +1,8 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Avro
+import JSON
 
 /// Schemas nested as deeply as the default limit allows, in the shapes that recurse the most.
 enum DeepSchemas {

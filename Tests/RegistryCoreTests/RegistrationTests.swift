@@ -1,4 +1,5 @@
 import Avro
+import JSON
 import Foundation
 import RegistryCore
 import RegistrySQLite

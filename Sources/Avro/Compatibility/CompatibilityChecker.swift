@@ -1,3 +1,5 @@
+import JSON
+
 /// Walks a reader and a writer schema together the way Apache Avro's Java
 /// `SchemaCompatibility.ReaderWriterCompatibilityChecker` does, so that verdicts, messages and
 /// locations agree with it, including its quirks:

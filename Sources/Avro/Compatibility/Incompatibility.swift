@@ -1,3 +1,5 @@
+import JSON
+
 /// The kinds of incompatibility Apache Avro's `SchemaCompatibility` reports.
 public enum IncompatibilityType: String, Sendable, Codable, CaseIterable {
     case nameMismatch = "NAME_MISMATCH"

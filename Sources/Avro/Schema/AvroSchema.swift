@@ -1,3 +1,5 @@
+import JSON
+
 /// A parsed, validated Avro schema: the root type plus every named type it can use.
 ///
 /// Values are immutable and cheap to share between threads; parse once and reuse

@@ -1,3 +1,5 @@
+import JSON
+
 /// One node of a parsed Avro schema.
 ///
 /// Invariant: a named type (record, enum, fixed) is spelled out as a definition exactly

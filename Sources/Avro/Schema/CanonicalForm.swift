@@ -1,3 +1,5 @@
+import JSON
+
 extension AvroSchema {
     /// The Parsing Canonical Form of the Avro specification: the schema with only what affects how
     /// data is read, full names, a fixed key order and no whitespace. Fingerprints hash this text.

@@ -1,3 +1,5 @@
+import JSON
+
 /// Turns schema JSON into `AvroType`s, validating as the reference Java parser does with
 /// strict names and default validation switched on (what Confluent applies to new schemas).
 struct SchemaParser {

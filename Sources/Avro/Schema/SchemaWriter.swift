@@ -1,3 +1,5 @@
+import JSON
+
 extension AvroSchema {
     /// The schema as compact JSON keeping every attribute (docs, defaults, aliases, logical
     /// types, custom properties), in the key order Java's `Schema.toString()` uses.

@@ -1,4 +1,4 @@
-import Avro
+import JSON
 import RegistryCore
 
 /// The media type every answer carries, as Confluent's server produces it.

@@ -1,4 +1,4 @@
-import Avro
+import JSON
 import RegistryCore
 
 /// A request body that is not the JSON the endpoint expects; answered with 400 (or 422 where Confluent does).

@@ -1,5 +1,6 @@
 import Testing
-@testable import Avro
+@testable import JSON
+import TestSupport
 
 @Suite("JSON parser and writer")
 struct JSONTests {

@@ -342,7 +342,7 @@ public struct JSONParser {
 
 extension JSONObject {
     /// Builds an object from members the caller guarantees to have distinct keys.
-    init(uniqueMembers: [Member]) {
+    package init(uniqueMembers: [Member]) {
         self.init()
         self.members = uniqueMembers
     }
