@@ -34,11 +34,15 @@ let package = Package(
         // Layer 3: binary encoding and decoding of values over libavro, and reader-schema projection.
         .target(name: "AvroCodec", dependencies: ["Avro", "JSON", "CAvro"]),
 
+        // The registry's vocabulary that the server and its clients share: references, (subject, version) pairs,
+        // version selectors, compatibility configs and results, and their JSON shapes, each defined once.
+        .target(name: "RegistryModel", dependencies: ["Avro", "JSON"]),
+
         // Layer 4: the registry's rules over a storage protocol, and its SQLite implementation.
         .target(name: "RegistryCore", dependencies: [
-            "Avro", "JSON", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+            "RegistryModel", "Avro", "JSON", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "RegistrySQLite", dependencies: ["RegistryCore", "JSON", "CSQLite", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "RegistrySQLite", dependencies: ["RegistryCore", "RegistryModel", "Avro", "JSON", "CSQLite"]),
 
         // Authentication and per-subject ACLs from a Karapace-format auth file (used by the server face).
         .target(name: "RegistryAuth", dependencies: [
@@ -48,10 +52,10 @@ let package = Package(
 
         // Layer 5: faces. The HTTP server, the REST client and serializer, the command line.
         .target(name: "RegistryServer", dependencies: [
-            "RegistryCore", "RegistryAuth", "Avro", "JSON", "CMicroHTTPD", "CGnuTLS", .product(name: "Logging", package: "swift-log"),
+            "RegistryCore", "RegistryModel", "RegistryAuth", "Avro", "JSON", "CMicroHTTPD", "CGnuTLS", .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
-        .target(name: "SchemaRegistryClient", dependencies: ["Avro", "JSON"]),
+        .target(name: "SchemaRegistryClient", dependencies: ["RegistryModel", "Avro", "JSON"]),
         .target(name: "SchemaRegistrySerde", dependencies: ["SchemaRegistryClient", "AvroCodec", "Avro", "JSON"]),
         .target(name: "SchemaRegistryCLI", dependencies: [
             "Avro", "JSON", "AvroCodec", "RegistryCore", "RegistrySQLite", "RegistryServer", "SchemaRegistryClient",
@@ -70,6 +74,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Avro", "JSON", "AvroCodec"], path: "Sources/TestSupport"),
 
         .testTarget(name: "JSONTests", dependencies: ["TestSupport", "JSON"]),
+        .testTarget(name: "RegistryModelTests", dependencies: ["RegistryModel", "Avro", "JSON"]),
         .testTarget(name: "AvroTests", dependencies: ["TestSupport", "Avro", "JSON"]),
         .testTarget(name: "CompatibilityTests", dependencies: ["TestSupport", "Avro", "JSON"]),
         .testTarget(name: "AvroCodecTests", dependencies: ["TestSupport", "AvroCodec", "Avro", "JSON"]),

@@ -1,16 +1,7 @@
 import Avro
+import RegistryModel
 
-/// A compatibility configuration, global or for one subject. Nil fields are not set at this level.
-public struct SubjectConfig: Sendable, Hashable {
-    public var compatibilityLevel: CompatibilityLevel?
-    /// Normalize schemas on registration and lookup even when the request does not ask to.
-    public var normalize: Bool?
-
-    public init(compatibilityLevel: CompatibilityLevel? = nil, normalize: Bool? = nil) {
-        self.compatibilityLevel = compatibilityLevel
-        self.normalize = normalize
-    }
-
+extension CompatibilityConfig {
     /// Parses a level name in any case (`backward`, `FULL_TRANSITIVE`); anything else is 42203.
     public static func level(parsing text: String) throws(RegistryError) -> CompatibilityLevel {
         guard let level = CompatibilityLevel(rawValue: text.trimmingSpaces.uppercased()) else {

@@ -1,5 +1,6 @@
 import Avro
 import Synchronization
+import RegistryModel
 
 /// The schema registry's rules: subjects, versions, global ids, compatibility, configs and modes.
 ///
@@ -31,7 +32,7 @@ public final class Registry: Sendable {
     // MARK: Registration and lookup
 
     /// Registers `request` under `subject`, or returns the existing version when it is already there.
-    public func register(subject: String, _ request: SchemaRequest, normalize: Bool) throws(RegistryError) -> SubjectVersion {
+    public func register(subject: String, _ request: SchemaRequest, normalize: Bool) throws(RegistryError) -> RegisteredVersion {
         try Self.validate(subject: subject)
         let prepared = try prepare(request, subject: subject, normalize: normalize, validateAsNew: true)
         let existing = index.withLock { state in
@@ -56,7 +57,7 @@ public final class Registry: Sendable {
 
     /// Finds the version of `subject` that holds `request`'s schema (40401 no subject, 40403 no such schema).
     public func lookUp(subject: String, _ request: SchemaRequest, normalize: Bool, includeDeleted: Bool) throws(RegistryError)
-        -> SubjectVersion
+        -> RegisteredVersion
     {
         let prepared = try prepare(request, subject: subject, normalize: normalize, validateAsNew: false)
         return try index.withLock { state throws(RegistryError) in
@@ -87,20 +88,20 @@ public final class Registry: Sendable {
     }
 
     /// The subject versions that hold schema `id`, by subject then version (40403 when unknown).
-    public func subjectVersions(forSchemaId id: Int, includeDeleted: Bool) throws(RegistryError) -> [SubjectVersionRef] {
+    public func subjectVersions(forSchemaId id: Int, includeDeleted: Bool) throws(RegistryError) -> [SubjectVersion] {
         try index.withLock { state throws(RegistryError) in
             guard state.schemas[id] != nil else { throw .schemaNotFound(String(id)) }
             return (state.holders[id] ?? [])
                 .filter { includeDeleted || state.entry($0.subject, $0.version)?.deleted == false }
                 .sorted { ($0.subject, $0.version) < ($1.subject, $1.version) }
-                .map { SubjectVersionRef(subject: $0.subject, version: $0.version) }
+                .map { SubjectVersion(subject: $0.subject, version: $0.version) }
         }
     }
 
     /// Versions of subjects starting with `subjectPrefix`, by subject then version, paged by `offset` and `limit` (-1: all).
-    public func schemas(subjectPrefix: String, includeDeleted: Bool, latestOnly: Bool, offset: Int, limit: Int) -> [SubjectVersion] {
+    public func schemas(subjectPrefix: String, includeDeleted: Bool, latestOnly: Bool, offset: Int, limit: Int) -> [RegisteredVersion] {
         index.withLock { state in
-            var found: [SubjectVersion] = []
+            var found: [RegisteredVersion] = []
             for subject in state.subjects.keys.sorted() where subject.hasPrefix(subjectPrefix) {
                 let visible = state.entries(subject).filter { includeDeleted || !$0.deleted }
                 let chosen = latestOnly ? Array(visible.suffix(1)) : visible
@@ -141,7 +142,7 @@ public final class Registry: Sendable {
     }
 
     /// One version of a subject (40401, 40402). `latest` is the newest live version.
-    public func version(subject: String, _ version: VersionSelector, includeDeleted: Bool) throws(RegistryError) -> SubjectVersion {
+    public func version(subject: String, _ version: VersionSelector, includeDeleted: Bool) throws(RegistryError) -> RegisteredVersion {
         try index.withLock { state throws(RegistryError) in
             let entry = try Self.resolve(version, of: subject, includeDeleted: includeDeleted, state: state)
             return state.subjectVersion(subject, entry)
@@ -152,7 +153,7 @@ public final class Registry: Sendable {
     public func referencedBy(subject: String, _ version: VersionSelector) throws(RegistryError) -> [Int] {
         try index.withLock { state throws(RegistryError) in
             let entry = try Self.resolve(version, of: subject, includeDeleted: true, state: state)
-            return state.referrerIds(of: VersionKey(subject: subject, version: entry.version), liveOnly: true)
+            return state.referrerIds(of: SubjectVersion(subject: subject, version: entry.version), liveOnly: true)
         }
     }
 
@@ -195,7 +196,7 @@ public final class Registry: Sendable {
         return try write { state throws(RegistryError) in
             try Self.checkWritable(subject, state: state)
             let entry = try Self.resolve(version, of: subject, includeDeleted: true, latestIncludesDeleted: permanent, state: state)
-            let key = VersionKey(subject: subject, version: entry.version)
+            let key = SubjectVersion(subject: subject, version: entry.version)
             if !permanent {
                 guard !entry.deleted else { throw .versionSoftDeleted(subject, entry.version) }
                 try Self.checkNotReferenced(subject, entry.version, fromOutside: nil, liveOnly: true, state: state)
@@ -216,16 +217,16 @@ public final class Registry: Sendable {
     /// `latest` on a subject without live versions is compatible; a missing numeric version is 40402.
     public func checkCompatibility(
         subject: String, version: VersionSelector?, _ request: SchemaRequest, normalize: Bool, verbose: Bool
-    ) throws(RegistryError) -> CompatibilityVerdict {
+    ) throws(RegistryError) -> CompatibilityResult {
         let prepared: PreparedSchema
         do {
             prepared = try prepare(request, subject: subject, normalize: normalize, validateAsNew: true)
         } catch where verbose && error.code == 42201 {
-            return CompatibilityVerdict(isCompatible: false, messages: [error.message])
+            return CompatibilityResult(isCompatible: false, messages: [error.message])
         }
         return try index.withLock { state throws(RegistryError) in
-            let level = state.effectiveConfig(subject).compatibilityLevel ?? SubjectConfig.defaultLevel
-            let checked: [VersionEntry]
+            let level = state.effectiveConfig(subject).compatibilityLevel ?? CompatibilityConfig.defaultLevel
+            let checked: [StoredVersion]
             switch version {
             case nil:
                 let live = state.liveEntriesNewestFirst(subject)
@@ -236,7 +237,7 @@ public final class Registry: Sendable {
                 checked = [entry]
             }
             let messages = try self.incompatibilities(of: prepared.parsed, against: checked, level: level, state: state)
-            return CompatibilityVerdict(isCompatible: messages.isEmpty, messages: verbose ? messages : [])
+            return CompatibilityResult(isCompatible: messages.isEmpty, messages: verbose ? messages : [])
         }
     }
 
@@ -244,7 +245,7 @@ public final class Registry: Sendable {
 
     /// The config of a subject (nil: global). A subject without its own config gives 40408 unless
     /// `defaultToGlobal`, which returns the effective config. The global config always answers.
-    public func config(subject: String?, defaultToGlobal: Bool) throws(RegistryError) -> SubjectConfig {
+    public func config(subject: String?, defaultToGlobal: Bool) throws(RegistryError) -> CompatibilityConfig {
         try index.withLock { state throws(RegistryError) in
             guard let subject else { return state.effectiveConfig(nil) }
             if defaultToGlobal { return state.effectiveConfig(subject) }
@@ -254,12 +255,12 @@ public final class Registry: Sendable {
     }
 
     /// Sets the given fields of a config (nil: global), keeping the others, and returns the update.
-    public func setConfig(subject: String?, _ update: SubjectConfig) throws(RegistryError) -> SubjectConfig {
+    public func setConfig(subject: String?, _ update: CompatibilityConfig) throws(RegistryError) -> CompatibilityConfig {
         if let subject { try Self.validate(subject: subject) }
         return try write { state throws(RegistryError) in
             try Self.checkWritable(subject, state: state)
             let current = subject == nil ? state.globalConfig : state.configs[subject!]
-            var merged = current ?? SubjectConfig()
+            var merged = current ?? CompatibilityConfig()
             if let level = update.compatibilityLevel { merged.compatibilityLevel = level }
             if let normalize = update.normalize { merged.normalize = normalize }
             return (update, [.setConfig(subject: subject, merged)])
@@ -267,7 +268,7 @@ public final class Registry: Sendable {
     }
 
     /// Removes a config and returns what it was (40401 for a subject without one).
-    public func deleteConfig(subject: String?) throws(RegistryError) -> SubjectConfig {
+    public func deleteConfig(subject: String?) throws(RegistryError) -> CompatibilityConfig {
         try write { state throws(RegistryError) in
             try Self.checkWritable(subject, state: state)
             guard let subject else {
@@ -389,7 +390,7 @@ public final class Registry: Sendable {
 
     private func planRegistration(
         subject: String, _ request: SchemaRequest, _ prepared: PreparedSchema, state: RegistryIndex
-    ) throws(RegistryError) -> (SubjectVersion, [StoreChange]) {
+    ) throws(RegistryError) -> (RegisteredVersion, [StoreChange]) {
         let existingId = state.idByGuid[prepared.guid]
         if let existing = Self.liveVersion(of: prepared.guid, in: subject, state: state) {
             if let requested = request.requestedId, requested != existing.schema.id {
@@ -449,19 +450,19 @@ public final class Registry: Sendable {
         }
 
         if !importing {
-            let level = state.effectiveConfig(subject).compatibilityLevel ?? SubjectConfig.defaultLevel
+            let level = state.effectiveConfig(subject).compatibilityLevel ?? CompatibilityConfig.defaultLevel
             let messages = try incompatibilities(
                 of: prepared.parsed, against: state.liveEntriesNewestFirst(subject), level: level, state: state)
             if !messages.isEmpty { throw .incompatible(subject, details: messages) }
         }
 
         changes.append(.insertVersion(StoredVersion(subject: subject, version: version, schemaId: schema.id, deleted: false)))
-        return (SubjectVersion(subject: subject, version: version, schema: schema, deleted: false), changes)
+        return (RegisteredVersion(subject: subject, version: version, schema: schema, deleted: false), changes)
     }
 
     /// Confluent's messages for why `new` fails `level` against `previous` (newest first); empty when compatible.
     private func incompatibilities(
-        of new: AvroSchema, against previous: some Sequence<VersionEntry>, level: CompatibilityLevel, state: RegistryIndex
+        of new: AvroSchema, against previous: some Sequence<StoredVersion>, level: CompatibilityLevel, state: RegistryIndex
     ) throws(RegistryError) -> [String] {
         guard level != .none else { return [] }
         let checked = level.isTransitive ? Array(previous) : Array(previous.prefix(1))
@@ -577,7 +578,7 @@ public final class Registry: Sendable {
     private static func checkNotReferenced(
         _ subject: String, _ version: Int, fromOutside owner: String?, liveOnly: Bool, state: RegistryIndex
     ) throws(RegistryError) {
-        let referrers = state.referrerIds(of: VersionKey(subject: subject, version: version), liveOnly: false)
+        let referrers = state.referrerIds(of: SubjectVersion(subject: subject, version: version), liveOnly: false)
         for id in referrers {
             let holders = (state.holders[id] ?? []).filter { holder in
                 holder.subject != owner && (!liveOnly || state.entry(holder.subject, holder.version)?.deleted == false)
@@ -587,7 +588,7 @@ public final class Registry: Sendable {
     }
 
     /// The live version of `subject` holding the schema with this guid.
-    private static func liveVersion(of guid: String, in subject: String, state: RegistryIndex) -> SubjectVersion? {
+    private static func liveVersion(of guid: String, in subject: String, state: RegistryIndex) -> RegisteredVersion? {
         guard let id = state.idByGuid[guid], let entry = state.latestLiveEntry(subject, holding: id) else { return nil }
         return state.subjectVersion(subject, entry)
     }
@@ -595,7 +596,7 @@ public final class Registry: Sendable {
     private static func resolve(
         _ selector: VersionSelector, of subject: String, includeDeleted: Bool, latestIncludesDeleted: Bool = false,
         state: RegistryIndex
-    ) throws(RegistryError) -> VersionEntry {
+    ) throws(RegistryError) -> StoredVersion {
         let entries = state.entries(subject)
         let visible = entries.filter { includeDeleted || !$0.deleted }
         guard !visible.isEmpty else { throw .subjectNotFound(subject) }
@@ -614,10 +615,10 @@ public final class Registry: Sendable {
     /// entering IMPORT, so imported versions cannot collide with leftovers. Schemas left unheld go too.
     private static func purgeSoftDeleted(in subjects: [String], state: RegistryIndex) -> [StoreChange] {
         var changes: [StoreChange] = []
-        var removed: Set<VersionKey> = []
+        var removed: Set<SubjectVersion> = []
         for subject in subjects.sorted() {
             for entry in state.entries(subject) where entry.deleted {
-                let key = VersionKey(subject: subject, version: entry.version)
+                let key = SubjectVersion(subject: subject, version: entry.version)
                 guard state.referrerIds(of: key, liveOnly: false).isEmpty else { continue }
                 removed.insert(key)
                 changes.append(.deleteVersion(subject: subject, version: entry.version))

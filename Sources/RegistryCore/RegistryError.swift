@@ -1,3 +1,5 @@
+import RegistryModel
+
 /// A failed registry operation, carrying Confluent's error code and message.
 ///
 /// `code` is what clients switch on (`40401`, `42201`, ...); the HTTP status is derived from it

@@ -1,30 +1,18 @@
 import Avro
-
-/// A (subject, version) key.
-struct VersionKey: Hashable, Sendable {
-    let subject: String
-    let version: Int
-}
-
-/// One version of a subject as the index keeps it.
-struct VersionEntry: Hashable, Sendable {
-    let version: Int
-    let schemaId: Int
-    var deleted: Bool
-}
+import RegistryModel
 
 /// The registry's whole state in memory, changed only through `apply`, the same changes the store persists.
 struct RegistryIndex: Sendable {
     /// Versions of each subject, ascending, soft-deleted ones included.
-    var subjects: [String: [VersionEntry]] = [:]
+    var subjects: [String: [StoredVersion]] = [:]
     var schemas: [Int: StoredSchema] = [:]
     var idByGuid: [String: Int] = [:]
     /// The subject versions holding each schema id.
-    var holders: [Int: Set<VersionKey>] = [:]
+    var holders: [Int: Set<SubjectVersion>] = [:]
     /// The ids of the schemas that reference each subject version.
-    var referrers: [VersionKey: Set<Int>] = [:]
-    var configs: [String: SubjectConfig] = [:]
-    var globalConfig: SubjectConfig?
+    var referrers: [SubjectVersion: Set<Int>] = [:]
+    var configs: [String: CompatibilityConfig] = [:]
+    var globalConfig: CompatibilityConfig?
     var modes: [String: RegistryMode] = [:]
     var globalMode: RegistryMode?
     var maxSchemaId = 0
@@ -50,7 +38,7 @@ struct RegistryIndex: Sendable {
             schemas[schema.id] = schema
             idByGuid[schema.guid] = schema.id
             for reference in schema.references {
-                referrers[VersionKey(subject: reference.subject, version: reference.version), default: []].insert(schema.id)
+                referrers[reference.target, default: []].insert(schema.id)
             }
             maxSchemaId = max(maxSchemaId, schema.id)
         case .deleteSchema(let id):
@@ -58,12 +46,12 @@ struct RegistryIndex: Sendable {
             if idByGuid[schema.guid] == id { idByGuid[schema.guid] = nil }
             holders[id] = nil
             for reference in schema.references {
-                let key = VersionKey(subject: reference.subject, version: reference.version)
+                let key = reference.target
                 referrers[key]?.remove(id)
                 if referrers[key]?.isEmpty == true { referrers[key] = nil }
             }
         case .insertVersion(let stored):
-            let entry = VersionEntry(version: stored.version, schemaId: stored.schemaId, deleted: stored.deleted)
+            let entry = stored
             if let last = subjects[stored.subject]?.last, last.version >= stored.version {
                 // Only imports add versions below the newest; keep the list sorted without duplicates.
                 subjects[stored.subject]!.removeAll { $0.version == stored.version }
@@ -73,7 +61,7 @@ struct RegistryIndex: Sendable {
                 // Appending in place: loading a subject with many versions stays linear.
                 subjects[stored.subject, default: []].append(entry)
             }
-            holders[stored.schemaId, default: []].insert(VersionKey(subject: stored.subject, version: stored.version))
+            holders[stored.schemaId, default: []].insert(stored.key)
         case .setVersionDeleted(let subject, let version, let deleted):
             guard let index = position(of: version, in: subject) else { return }
             subjects[subject]![index].deleted = deleted
@@ -81,7 +69,7 @@ struct RegistryIndex: Sendable {
             guard let index = position(of: version, in: subject) else { return }
             let entry = subjects[subject]!.remove(at: index)
             if subjects[subject]!.isEmpty { subjects[subject] = nil }
-            holders[entry.schemaId]?.remove(VersionKey(subject: subject, version: version))
+            holders[entry.schemaId]?.remove(SubjectVersion(subject: subject, version: version))
         case .setConfig(let subject, let config):
             if let subject { configs[subject] = config } else { globalConfig = config }
         case .setMode(let subject, let mode):
@@ -91,21 +79,21 @@ struct RegistryIndex: Sendable {
 
     // MARK: Queries
 
-    func entries(_ subject: String) -> [VersionEntry] { subjects[subject] ?? [] }
+    func entries(_ subject: String) -> [StoredVersion] { subjects[subject] ?? [] }
 
     /// The live versions of a subject, newest first, read lazily from the stored list: a registration
     /// usually needs only the first, and copying a long subject's list on every write made writes O(versions).
-    func liveEntriesNewestFirst(_ subject: String) -> LazyFilterSequence<ReversedCollection<[VersionEntry]>> {
+    func liveEntriesNewestFirst(_ subject: String) -> LazyFilterSequence<ReversedCollection<[StoredVersion]>> {
         entries(subject).reversed().lazy.filter { !$0.deleted }
     }
 
     /// The newest live version of a subject, found from the end of its list.
-    func latestLiveEntry(_ subject: String) -> VersionEntry? { subjects[subject]?.last { !$0.deleted } }
+    func latestLiveEntry(_ subject: String) -> StoredVersion? { subjects[subject]?.last { !$0.deleted } }
 
     /// The newest live version of `subject` holding schema `id`, found through `holders` rather than by
     /// scanning the subject's versions.
-    func latestLiveEntry(_ subject: String, holding id: Int) -> VersionEntry? {
-        var latest: VersionEntry?
+    func latestLiveEntry(_ subject: String, holding id: Int) -> StoredVersion? {
+        var latest: StoredVersion?
         for key in holders[id] ?? [] where key.subject == subject && key.version > (latest?.version ?? .min) {
             // An import may have replaced the version with another schema; `holders` is then stale for it.
             if let entry = entry(subject, key.version), entry.schemaId == id, !entry.deleted { latest = entry }
@@ -113,7 +101,7 @@ struct RegistryIndex: Sendable {
         return latest
     }
 
-    func entry(_ subject: String, _ version: Int) -> VersionEntry? {
+    func entry(_ subject: String, _ version: Int) -> StoredVersion? {
         position(of: version, in: subject).map { subjects[subject]![$0] }
     }
 
@@ -129,8 +117,8 @@ struct RegistryIndex: Sendable {
         return low < entries.count && entries[low].version == version ? low : nil
     }
 
-    func subjectVersion(_ subject: String, _ entry: VersionEntry) -> SubjectVersion {
-        SubjectVersion(subject: subject, version: entry.version, schema: schemas[entry.schemaId]!, deleted: entry.deleted)
+    func subjectVersion(_ subject: String, _ entry: StoredVersion) -> RegisteredVersion {
+        RegisteredVersion(subject: subject, version: entry.version, schema: schemas[entry.schemaId]!, deleted: entry.deleted)
     }
 
     /// Whether any version holding schema `id` is live.
@@ -139,7 +127,7 @@ struct RegistryIndex: Sendable {
     }
 
     /// Ids of the schemas referencing a version; with `liveOnly`, only those some live version holds.
-    func referrerIds(of key: VersionKey, liveOnly: Bool) -> [Int] {
+    func referrerIds(of key: SubjectVersion, liveOnly: Bool) -> [Int] {
         (referrers[key] ?? []).filter { !liveOnly || isLive(schemaId: $0) }.sorted()
     }
 
@@ -147,10 +135,10 @@ struct RegistryIndex: Sendable {
         subject.flatMap { modes[$0] } ?? globalMode ?? .readWrite
     }
 
-    func effectiveConfig(_ subject: String?) -> SubjectConfig {
+    func effectiveConfig(_ subject: String?) -> CompatibilityConfig {
         let own = subject.flatMap { configs[$0] }
-        return SubjectConfig(
-            compatibilityLevel: own?.compatibilityLevel ?? globalConfig?.compatibilityLevel ?? SubjectConfig.defaultLevel,
+        return CompatibilityConfig(
+            compatibilityLevel: own?.compatibilityLevel ?? globalConfig?.compatibilityLevel ?? CompatibilityConfig.defaultLevel,
             normalize: own?.normalize ?? globalConfig?.normalize)
     }
 }

@@ -1,3 +1,5 @@
+import RegistryModel
+
 /// Durable storage under a `Registry`.
 ///
 /// The registry keeps its index in memory and calls the store only to load everything at start-up
@@ -12,7 +14,7 @@ public protocol RegistryStore: Sendable {
     func apply(_ changes: [StoreChange]) throws(RegistryError)
 }
 
-/// One subject version row.
+/// One version of a subject as stored and indexed: the schema it holds and whether it is soft-deleted.
 public struct StoredVersion: Sendable, Hashable {
     public var subject: String
     public var version: Int
@@ -25,6 +27,8 @@ public struct StoredVersion: Sendable, Hashable {
         self.schemaId = schemaId
         self.deleted = deleted
     }
+
+    public var key: SubjectVersion { SubjectVersion(subject: subject, version: version) }
 }
 
 /// All that a store holds.
@@ -32,14 +36,14 @@ public struct StoreContents: Sendable {
     public var schemas: [StoredSchema]
     public var versions: [StoredVersion]
     /// Configs by subject; nil is the global config.
-    public var configs: [String?: SubjectConfig]
+    public var configs: [String?: CompatibilityConfig]
     /// Modes by subject; nil is the global mode.
     public var modes: [String?: RegistryMode]
     /// The highest id ever issued, including ids of schemas since deleted; ids above it are free.
     public var maxSchemaId: Int
 
     public init(
-        schemas: [StoredSchema] = [], versions: [StoredVersion] = [], configs: [String?: SubjectConfig] = [:],
+        schemas: [StoredSchema] = [], versions: [StoredVersion] = [], configs: [String?: CompatibilityConfig] = [:],
         modes: [String?: RegistryMode] = [:], maxSchemaId: Int = 0
     ) {
         self.schemas = schemas
@@ -60,7 +64,7 @@ public enum StoreChange: Sendable, Hashable {
     case setVersionDeleted(subject: String, version: Int, deleted: Bool)
     case deleteVersion(subject: String, version: Int)
     /// Sets (or with nil removes) the config of a subject, or the global one when `subject` is nil.
-    case setConfig(subject: String?, SubjectConfig?)
+    case setConfig(subject: String?, CompatibilityConfig?)
     /// Sets (or with nil removes) the mode of a subject, or the global one when `subject` is nil.
     case setMode(subject: String?, RegistryMode?)
 }

@@ -1,6 +1,7 @@
 import Avro
 import JSON
 import Crypto
+import RegistryModel
 
 /// What makes two registered schemas the same schema: their normalized text, references,
 /// metadata and rule set. The MD5 of that, written as a UUID, is the schema's guid.

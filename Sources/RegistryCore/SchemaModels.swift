@@ -1,4 +1,5 @@
 import JSON
+import RegistryModel
 
 /// A schema as a client submits it for registration, lookup or a compatibility check.
 public struct SchemaRequest: Sendable, Hashable {
@@ -26,19 +27,6 @@ public struct SchemaRequest: Sendable, Hashable {
         self.metadata = metadata
         self.ruleSet = ruleSet
         self.id = id
-        self.version = version
-    }
-}
-
-/// A use of another subject's version by name (for Avro, `name` is the referenced type's full name).
-public struct SchemaReference: Sendable, Hashable {
-    public var name: String
-    public var subject: String
-    public var version: Int
-
-    public init(name: String, subject: String, version: Int) {
-        self.name = name
-        self.subject = subject
         self.version = version
     }
 }
@@ -72,7 +60,7 @@ public struct StoredSchema: Sendable, Hashable {
 }
 
 /// One version of a subject and the schema it holds.
-public struct SubjectVersion: Sendable, Hashable {
+public struct RegisteredVersion: Sendable, Hashable {
     public var subject: String
     public var version: Int
     public var schema: StoredSchema
@@ -87,25 +75,3 @@ public struct SubjectVersion: Sendable, Hashable {
     }
 }
 
-/// A (subject, version) pair, as `GET /schemas/ids/{id}/versions` lists them.
-public struct SubjectVersionRef: Sendable, Hashable {
-    public var subject: String
-    public var version: Int
-
-    public init(subject: String, version: Int) {
-        self.subject = subject
-        self.version = version
-    }
-}
-
-/// The result of a compatibility check.
-public struct CompatibilityVerdict: Sendable, Hashable {
-    public var isCompatible: Bool
-    /// Confluent-style messages when incompatible and verbose; empty otherwise.
-    public var messages: [String]
-
-    public init(isCompatible: Bool, messages: [String] = []) {
-        self.isCompatible = isCompatible
-        self.messages = messages
-    }
-}

@@ -1,8 +1,6 @@
-/// The `{version}` path segment: a version number or the latest live version.
-public enum VersionSelector: Sendable, Hashable {
-    case latest
-    case number(Int)
+import RegistryModel
 
+extension VersionSelector {
     /// Parses `latest` (any case, surrounding spaces ignored), `-1` (latest) or a number in 1...2^31-1; else 42202.
     public init(parsing text: String) throws(RegistryError) {
         let trimmed = text.trimmingSpaces

@@ -3,6 +3,7 @@ import JSON
 import Foundation
 import RegistryCore
 import Synchronization
+import RegistryModel
 
 /// A `RegistryStore` in one SQLite file.
 ///
@@ -115,7 +116,7 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
             let scope = row.text(0) ?? ""
             let level = row.text(1).flatMap(CompatibilityLevel.init(rawValue:))
             let normalize = row.isNull(2) ? nil : row.integer(2) != 0
-            contents.configs[scope == Self.globalKey ? nil : scope] = SubjectConfig(compatibilityLevel: level, normalize: normalize)
+            contents.configs[scope == Self.globalKey ? nil : scope] = CompatibilityConfig(compatibilityLevel: level, normalize: normalize)
         }
         try connection.run("SELECT scope, mode FROM modes") { row in
             let scope = row.text(0) ?? ""
@@ -195,8 +196,7 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     // MARK: Encoding of the JSON columns
 
     private static func encode(_ references: [SchemaReference]) -> String {
-        JSONWriter.write(
-            .array(references.map { .object(JSONObject(["name": .string($0.name), "subject": .string($0.subject), "version": .number(JSONNumber($0.version))])) }))
+        JSONWriter.write(SchemaReference.json(references))
     }
 
     private static func encode(_ value: JSONValue?) -> SQLiteValue {
@@ -213,14 +213,11 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
 
     private static func decodeReferences(_ text: String) throws(SQLiteConnection.Failure) -> [SchemaReference] {
         if text == "[]" { return [] }
-        guard let elements = try decodeJSON(text).arrayValue else {
-            throw SQLiteConnection.Failure(message: "corrupt references column: \(text)")
-        }
-        return elements.compactMap { element in
-            guard let name = element["name"]?.stringValue, let subject = element["subject"]?.stringValue,
-                let version = element["version"]?.numberValue?.int64Value
-            else { return nil }
-            return SchemaReference(name: name, subject: subject, version: Int(version))
+        let json = try decodeJSON(text)
+        do {
+            return try SchemaReference.list(json: json)
+        } catch {
+            throw SQLiteConnection.Failure(message: "corrupt references column: \(error.message): \(text)")
         }
     }
 }

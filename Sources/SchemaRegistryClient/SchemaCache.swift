@@ -1,4 +1,5 @@
 import Foundation
+import RegistryModel
 
 /// What the client remembers between calls. Every method takes the lock once; nothing here does I/O.
 ///
@@ -18,7 +19,7 @@ final class SchemaCache: Sendable {
         var normalize: Bool
     }
 
-    struct VersionKey: Hashable {
+    struct SubjectVersion: Hashable {
         var subject: String
         var version: Int
     }
@@ -27,7 +28,7 @@ final class SchemaCache: Sendable {
         case id(IDKey)
         case guid(String)
         case lookup(SubjectSchemaKey)
-        case version(VersionKey)
+        case version(SubjectVersion)
         case latest(String)
     }
 
@@ -36,7 +37,7 @@ final class SchemaCache: Sendable {
         var schemasByGUID: [String: SchemaInfo] = [:]
         var registeredIDs: [SubjectSchemaKey: Int] = [:]
         var lookups: [SubjectSchemaKey: RegisteredSchema] = [:]
-        var versions: [VersionKey: RegisteredSchema] = [:]
+        var versions: [SubjectVersion: RegisteredSchema] = [:]
         var latest: [String: (schema: RegisteredSchema, expiry: ContinuousClock.Instant?)] = [:]
         var misses: [MissKey: (error: SchemaRegistryError, expiry: ContinuousClock.Instant)] = [:]
     }
@@ -68,7 +69,7 @@ final class SchemaCache: Sendable {
         state.withLock { $0.registeredIDs[key] ?? $0.lookups[key]?.id }
     }
     func lookup(_ key: SubjectSchemaKey) -> RegisteredSchema? { state.withLock { $0.lookups[key] } }
-    func version(_ key: VersionKey) -> RegisteredSchema? { state.withLock { $0.versions[key] } }
+    func version(_ key: SubjectVersion) -> RegisteredSchema? { state.withLock { $0.versions[key] } }
 
     func latest(_ subject: String) -> RegisteredSchema? {
         state.withLock { state in
@@ -160,7 +161,7 @@ final class SchemaCache: Sendable {
     private static func remember(_ registered: RegisteredSchema, in state: inout State) {
         let context = context(ofSubject: registered.subject)
         let idKey = IDKey(context: context, id: registered.id)
-        state.versions[VersionKey(subject: registered.subject, version: registered.version)] = registered
+        state.versions[SubjectVersion(subject: registered.subject, version: registered.version)] = registered
         state.schemasByID[idKey] = registered.schema
         state.misses[.id(idKey)] = nil
         if let guid = registered.guid { state.schemasByGUID[guid] = registered.schema }

@@ -1,5 +1,6 @@
 import JSON
 import Foundation
+import RegistryModel
 
 /// A client for the Confluent Schema Registry REST API, with the caches a serializer needs.
 ///
@@ -93,7 +94,7 @@ public final class SchemaRegistryClient: Sendable {
 
     /// One version of a subject.
     public func version(subject: String, version: Int) async throws(SchemaRegistryError) -> RegisteredSchema {
-        let key = SchemaCache.VersionKey(subject: subject, version: version)
+        let key = SchemaCache.SubjectVersion(subject: subject, version: version)
         if let found = cache.version(key) { return found }
         let response = try await cachingMiss(.version(key)) { [connection] () async throws(SchemaRegistryError) in
             try await connection.call("GET", "/subjects/\(Self.segment(subject))/versions/\(version)")
@@ -124,11 +125,11 @@ public final class SchemaRegistryClient: Sendable {
     /// Tests a schema against one version of a subject, or, with `version` nil, against the versions the subject's
     /// compatibility level names (exactly as registering would). `verbose` asks the registry for reasons.
     public func testCompatibility(
-        subject: String, version: SubjectVersion? = nil, schema: SchemaInfo, normalize: Bool = false,
+        subject: String, version: VersionSelector? = nil, schema: SchemaInfo, normalize: Bool = false,
         verbose: Bool = false
     ) async throws(SchemaRegistryError) -> CompatibilityResult {
         var path = "/compatibility/subjects/\(Self.segment(subject))/versions"
-        if let version { path += "/\(version.pathSegment)" }
+        if let version { path += "/\(version.description)" }
         let response = try await connection.call(
             "POST", path, query: Self.flag("normalize", normalize) + Self.flag("verbose", verbose),
             body: WireShapes.requestBody(schema))
@@ -138,7 +139,7 @@ public final class SchemaRegistryClient: Sendable {
     /// The compatibility configuration of a subject, or of the registry when `subject` is nil.
     /// `defaultToGlobal` answers with the global configuration when the subject has none of its own.
     public func config(subject: String? = nil, defaultToGlobal: Bool = false) async throws(SchemaRegistryError)
-        -> RegistryConfig
+        -> CompatibilityConfig
     {
         let path = subject.map { "/config/\(Self.segment($0))" } ?? "/config"
         return try WireShapes.config(
@@ -147,17 +148,17 @@ public final class SchemaRegistryClient: Sendable {
 
     /// Sets the compatibility configuration of a subject, or of the registry when `subject` is nil.
     @discardableResult
-    public func setConfig(_ config: RegistryConfig, subject: String? = nil) async throws(SchemaRegistryError)
-        -> RegistryConfig
+    public func setConfig(_ config: CompatibilityConfig, subject: String? = nil) async throws(SchemaRegistryError)
+        -> CompatibilityConfig
     {
         let path = subject.map { "/config/\(Self.segment($0))" } ?? "/config"
         return try WireShapes.config(
-            try await connection.call("PUT", path, body: WireShapes.configUpdateBody(config)))
+            try await connection.call("PUT", path, body: config.json(.update)))
     }
 
     /// Removes a subject's own configuration, so the global one applies again; returns the removed configuration.
     @discardableResult
-    public func deleteConfig(subject: String) async throws(SchemaRegistryError) -> RegistryConfig {
+    public func deleteConfig(subject: String) async throws(SchemaRegistryError) -> CompatibilityConfig {
         try WireShapes.config(try await connection.call("DELETE", "/config/\(Self.segment(subject))"))
     }
 
@@ -174,13 +175,13 @@ public final class SchemaRegistryClient: Sendable {
 
     /// Deletes one version of a subject (soft by default) and returns its number.
     @discardableResult
-    public func deleteVersion(subject: String, version: SubjectVersion, permanent: Bool = false)
+    public func deleteVersion(subject: String, version: VersionSelector, permanent: Bool = false)
         async throws(SchemaRegistryError) -> Int
     {
         defer { cache.forget(subject: subject) }
         return try WireShapes.integer(
             try await connection.call(
-                "DELETE", "/subjects/\(Self.segment(subject))/versions/\(version.pathSegment)",
+                "DELETE", "/subjects/\(Self.segment(subject))/versions/\(version.description)",
                 query: Self.flag("permanent", permanent)))
     }
 

@@ -1,5 +1,6 @@
 import Avro
 import JSON
+import RegistryModel
 
 /// The schema language of a registered schema (`schemaType`); the registry treats a missing type as Avro.
 public struct SchemaType: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
@@ -11,20 +12,6 @@ public struct SchemaType: RawRepresentable, Sendable, Hashable, CustomStringConv
     public static let protobuf = SchemaType(rawValue: "PROTOBUF")
 
     public var description: String { rawValue }
-}
-
-/// A reference from one schema to a named type registered under another subject.
-public struct SchemaReference: Sendable, Hashable {
-    /// For Avro, the full name of the referenced type.
-    public var name: String
-    public var subject: String
-    public var version: Int
-
-    public init(name: String, subject: String, version: Int) {
-        self.name = name
-        self.subject = subject
-        self.version = version
-    }
 }
 
 /// A schema as sent to and returned by the registry: its text, language and references.
@@ -68,41 +55,3 @@ public struct RegisteredSchema: Sendable, Hashable {
     }
 }
 
-/// Which version of a subject a request is about.
-public enum SubjectVersion: Sendable, Hashable, ExpressibleByIntegerLiteral {
-    case number(Int)
-    case latest
-
-    public init(integerLiteral value: Int) { self = .number(value) }
-
-    var pathSegment: String {
-        switch self {
-        case .number(let n): String(n)
-        case .latest: "latest"
-        }
-    }
-}
-
-/// The answer of a compatibility test.
-public struct CompatibilityResult: Sendable, Hashable {
-    public var isCompatible: Bool
-    /// Why the schema is incompatible; filled only when the test was asked to be verbose.
-    public var messages: [String]
-
-    public init(isCompatible: Bool, messages: [String] = []) {
-        self.isCompatible = isCompatible
-        self.messages = messages
-    }
-}
-
-/// The compatibility configuration of a subject or of the whole registry.
-public struct RegistryConfig: Sendable, Hashable {
-    public var compatibilityLevel: CompatibilityLevel?
-    /// Whether the registry normalizes schemas before registering and looking them up.
-    public var normalize: Bool?
-
-    public init(compatibilityLevel: CompatibilityLevel? = nil, normalize: Bool? = nil) {
-        self.compatibilityLevel = compatibilityLevel
-        self.normalize = normalize
-    }
-}

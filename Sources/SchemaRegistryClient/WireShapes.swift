@@ -1,5 +1,6 @@
 import Avro
 import JSON
+import RegistryModel
 
 /// The JSON bodies of the Confluent REST API, to and from the client's types.
 enum WireShapes {
@@ -8,14 +9,7 @@ enum WireShapes {
         object["schema"] = .string(schema.schema)
         // Older registries reject unknown request members less often than they mishandle an explicit AVRO; omit the default.
         if schema.schemaType != .avro { object["schemaType"] = .string(schema.schemaType.rawValue) }
-        if !schema.references.isEmpty {
-            object["references"] = .array(schema.references.map { reference in
-                .object(JSONObject([
-                    "name": .string(reference.name), "subject": .string(reference.subject),
-                    "version": .number(JSONNumber(reference.version)),
-                ]))
-            })
-        }
+        if !schema.references.isEmpty { object["references"] = SchemaReference.json(schema.references) }
         if let metadata = schema.metadata { object["metadata"] = metadata }
         if let ruleSet = schema.ruleSet { object["ruleSet"] = ruleSet }
         return .object(object)
@@ -23,12 +17,11 @@ enum WireShapes {
 
     static func schemaInfo(_ value: JSONValue, status: Int = 200) throws(SchemaRegistryError) -> SchemaInfo {
         guard let text = value["schema"]?.stringValue else { throw missing("schema", in: value) }
-        var references: [SchemaReference] = []
-        for item in value["references"]?.arrayValue ?? [] {
-            guard let name = item["name"]?.stringValue, let subject = item["subject"]?.stringValue,
-                let version = int(item["version"])
-            else { throw missing("references[].name/subject/version", in: value) }
-            references.append(SchemaReference(name: name, subject: subject, version: version))
+        let references: [SchemaReference]
+        do {
+            references = try SchemaReference.list(json: value["references"])
+        } catch {
+            throw .invalidResponse("\(error.message) in \(preview(value))", status: nil)
         }
         return SchemaInfo(
             schema: text, schemaType: value["schemaType"]?.stringValue.map(SchemaType.init(rawValue:)) ?? .avro,
@@ -76,29 +69,29 @@ enum WireShapes {
     }
 
     static func compatibility(_ value: JSONValue) throws(SchemaRegistryError) -> CompatibilityResult {
-        guard let isCompatible = value["is_compatible"]?.boolValue else { throw missing("is_compatible", in: value) }
-        let messages = (value["messages"]?.arrayValue ?? []).map { $0.stringValue ?? JSONWriter.write($0) }
-        return CompatibilityResult(isCompatible: isCompatible, messages: messages)
+        do {
+            return try CompatibilityResult(json: value)
+        } catch {
+            throw .invalidResponse("\(error.message) in \(preview(value))", status: nil)
+        }
     }
 
     /// Reads `GET /config` (`compatibilityLevel`) and the echo of `PUT /config` (`compatibility`).
-    static func config(_ value: JSONValue) throws(SchemaRegistryError) -> RegistryConfig {
-        guard value.objectValue != nil else { throw unexpected("a config object", value) }
-        var config = RegistryConfig(normalize: value["normalize"]?.boolValue)
-        if let level = (value["compatibilityLevel"] ?? value["compatibility"])?.stringValue {
+    static func config(_ value: JSONValue) throws(SchemaRegistryError) -> CompatibilityConfig {
+        let members: (level: String?, normalize: Bool?)
+        do {
+            members = try CompatibilityConfig.members(json: value)
+        } catch {
+            throw unexpected("a config object", value)
+        }
+        var config = CompatibilityConfig(normalize: members.normalize)
+        if let level = members.level {
             guard let parsed = CompatibilityLevel(rawValue: level.uppercased()) else {
                 throw .invalidResponse("unknown compatibility level '\(level)'", status: nil)
             }
             config.compatibilityLevel = parsed
         }
         return config
-    }
-
-    static func configUpdateBody(_ config: RegistryConfig) -> JSONValue {
-        var object = JSONObject()
-        if let level = config.compatibilityLevel { object["compatibility"] = .string(level.rawValue) }
-        if let normalize = config.normalize { object["normalize"] = .bool(normalize) }
-        return .object(object)
     }
 
     private static func int(_ value: JSONValue?) -> Int? {

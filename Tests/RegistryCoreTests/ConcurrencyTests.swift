@@ -8,7 +8,7 @@ import Testing
         try withRegistry { registry, _ in
             _ = try registry.register(subject: "warm", request(userV1), normalize: false)
             let schema = record("Concurrent", #"{"name":"x","type":"int"}"#)
-            let results = Mutex<[Result<SubjectVersion, RegistryError>]>([])
+            let results = Mutex<[Result<RegisteredVersion, RegistryError>]>([])
             let threads = 32
             let start = DispatchSemaphore(value: 0)
             let done = DispatchGroup()
@@ -16,7 +16,7 @@ import Testing
                 done.enter()
                 Thread {
                     start.wait()
-                    let result = Result { () throws(RegistryError) -> SubjectVersion in
+                    let result = Result { () throws(RegistryError) -> RegisteredVersion in
                         try registry.register(subject: "race", request(schema), normalize: false)
                     }
                     results.withLock { $0.append(result) }

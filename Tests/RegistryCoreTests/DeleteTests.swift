@@ -1,6 +1,7 @@
 import Avro
 import RegistryCore
 import Testing
+import RegistryModel
 
 @Suite struct DeleteTests {
     @Test func softDeletedVersionIsHiddenButItsIdStillServes() throws {
@@ -58,7 +59,7 @@ import Testing
         try withRegistry { registry, _ in
             _ = try registry.register(subject: "s", request(userV1), normalize: false)
             _ = try registry.register(subject: "s", request(userV2), normalize: false)
-            _ = try registry.setConfig(subject: "s", SubjectConfig(compatibilityLevel: .full))
+            _ = try registry.setConfig(subject: "s", CompatibilityConfig(compatibilityLevel: .full))
             _ = try registry.setMode(subject: "s", .readWrite, force: false)
             let live = registryError { try registry.deleteSubject("s", permanent: true) }
             #expect(live?.code == 40405 && live?.message == "Subject 's' was not deleted first before being permanently deleted")

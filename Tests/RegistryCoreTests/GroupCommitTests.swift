@@ -15,7 +15,7 @@ import Testing
         store.waitUntilHeld()
 
         let writers = 15
-        let results = Mutex<[Result<SubjectVersion, RegistryError>]>([])
+        let results = Mutex<[Result<RegisteredVersion, RegistryError>]>([])
         let started = Mutex(0)
         let done = DispatchGroup()
         for index in 0..<writers {
@@ -24,7 +24,7 @@ import Testing
                 started.withLock { $0 += 1 }
                 // Each adds a different optional field: compatible with any other as the latest.
                 let schema = record("User", #"{"name":"id","type":"long"}"#, #"{"name":"f\#(index)","type":["null","int"],"default":null}"#)
-                let result = Result { () throws(RegistryError) -> SubjectVersion in
+                let result = Result { () throws(RegistryError) -> RegisteredVersion in
                     try registry.register(subject: "chain", request(schema), normalize: false)
                 }
                 results.withLock { $0.append(result) }
@@ -49,7 +49,7 @@ import Testing
     @Test func readersDoNotSeeAWriteBeforeItIsCommitted() throws {
         let store = GatedStore()
         let registry = try Registry(store: store)
-        let registered = Mutex<SubjectVersion?>(nil)
+        let registered = Mutex<RegisteredVersion?>(nil)
         let done = DispatchSemaphore(value: 0)
         store.holdNextCommit()
         Thread {
@@ -80,13 +80,13 @@ import Testing
         store.waitUntilHeld()
 
         let subjects = ["good-1", "poison", "good-2"]
-        let results = Mutex<[String: Result<SubjectVersion, RegistryError>]>([:])
+        let results = Mutex<[String: Result<RegisteredVersion, RegistryError>]>([:])
         let done = DispatchGroup()
         for (index, subject) in subjects.enumerated() {
             done.enter()
             Thread {
                 let schema = record("R\(index)", #"{"name":"x","type":"int"}"#)
-                let result = Result { () throws(RegistryError) -> SubjectVersion in
+                let result = Result { () throws(RegistryError) -> RegisteredVersion in
                     try registry.register(subject: subject, request(schema), normalize: false)
                 }
                 results.withLock { $0[subject] = result }

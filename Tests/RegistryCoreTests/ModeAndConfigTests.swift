@@ -1,6 +1,7 @@
 import Avro
 import RegistryCore
 import Testing
+import RegistryModel
 
 @Suite struct ModeAndConfigTests {
     @Test func configFallsBackFromSubjectToGlobalToBackward() throws {
@@ -9,13 +10,13 @@ import Testing
             let missing = registryError { try registry.config(subject: "s", defaultToGlobal: false) }
             #expect(missing?.code == 40408 && missing?.message == "Subject 's' does not have subject-level compatibility configured")
             #expect(try registry.config(subject: "s", defaultToGlobal: true).compatibilityLevel == .backward)
-            #expect(try registry.setConfig(subject: nil, SubjectConfig(compatibilityLevel: .forward)).compatibilityLevel == .forward)
+            #expect(try registry.setConfig(subject: nil, CompatibilityConfig(compatibilityLevel: .forward)).compatibilityLevel == .forward)
             #expect(try registry.config(subject: "s", defaultToGlobal: true).compatibilityLevel == .forward)
-            _ = try registry.setConfig(subject: "s", SubjectConfig(compatibilityLevel: .fullTransitive))
+            _ = try registry.setConfig(subject: "s", CompatibilityConfig(compatibilityLevel: .fullTransitive))
             #expect(try registry.config(subject: "s", defaultToGlobal: false).compatibilityLevel == .fullTransitive)
             // Setting only normalize keeps the level.
-            _ = try registry.setConfig(subject: "s", SubjectConfig(normalize: true))
-            #expect(try registry.config(subject: "s", defaultToGlobal: false) == SubjectConfig(compatibilityLevel: .fullTransitive, normalize: true))
+            _ = try registry.setConfig(subject: "s", CompatibilityConfig(normalize: true))
+            #expect(try registry.config(subject: "s", defaultToGlobal: false) == CompatibilityConfig(compatibilityLevel: .fullTransitive, normalize: true))
             #expect(try registry.deleteConfig(subject: "s").compatibilityLevel == .fullTransitive)
             expectError(40401) { try registry.deleteConfig(subject: "s") }
             #expect(try registry.deleteConfig(subject: nil).compatibilityLevel == .forward)
@@ -26,18 +27,18 @@ import Testing
     @Test func globalLevelGovernsRegistration() throws {
         try withRegistry { registry, _ in
             _ = try registry.register(subject: "s", request(userV1), normalize: false)
-            _ = try registry.setConfig(subject: nil, SubjectConfig(compatibilityLevel: CompatibilityLevel.none))
+            _ = try registry.setConfig(subject: nil, CompatibilityConfig(compatibilityLevel: CompatibilityLevel.none))
             #expect(try registry.register(subject: "s", request(userBreaking), normalize: false).version == 2)
-            _ = try registry.setConfig(subject: "s", SubjectConfig(compatibilityLevel: .backward))
+            _ = try registry.setConfig(subject: "s", CompatibilityConfig(compatibilityLevel: .backward))
             let dropsAge = record("User", #"{"name":"id","type":"long"}"#, #"{"name":"age","type":"int"}"#, #"{"name":"x","type":"int"}"#)
             expectError(40901) { try registry.register(subject: "s", request(dropsAge), normalize: false) }
         }
     }
 
     @Test func levelAndModeNamesParse() throws {
-        #expect(try SubjectConfig.level(parsing: "backward_transitive") == .backwardTransitive)
-        #expect(try SubjectConfig.level(parsing: "NONE") == CompatibilityLevel.none)
-        let level = registryError { try SubjectConfig.level(parsing: "sideways") }
+        #expect(try CompatibilityConfig.level(parsing: "backward_transitive") == .backwardTransitive)
+        #expect(try CompatibilityConfig.level(parsing: "NONE") == CompatibilityLevel.none)
+        let level = registryError { try CompatibilityConfig.level(parsing: "sideways") }
         #expect(level?.code == 42203)
         #expect(level?.message.hasPrefix("Invalid compatibility level. Valid values are none, backward") == true)
         #expect(try RegistryMode(parsing: "readonly") == .readOnly)
@@ -68,7 +69,7 @@ import Testing
             _ = try registry.setMode(subject: "s", .readOnly, force: false)
             let error = registryError { try registry.register(subject: "s", request(userV2), normalize: false) }
             #expect(error?.code == 42205 && error?.httpStatus == 422)
-            expectError(42205) { try registry.setConfig(subject: "s", SubjectConfig(compatibilityLevel: .full)) }
+            expectError(42205) { try registry.setConfig(subject: "s", CompatibilityConfig(compatibilityLevel: .full)) }
             // An identical schema is already there: answered without a write.
             #expect(try registry.register(subject: "s", request(userV1), normalize: false).version == 1)
             // Other subjects still take writes; READONLY_OVERRIDE on the global level stops them too.

@@ -3,6 +3,7 @@ import Foundation
 import RegistryCore
 import RegistrySQLite
 import Testing
+import RegistryModel
 
 @Suite struct PersistenceTests {
     @Test func everythingSurvivesARestart() throws {
@@ -13,8 +14,8 @@ import Testing
             _ = try registry.register(subject: "s", request(userV1, metadata: ["properties": ["owner": "me"]]), normalize: false)
             _ = try registry.register(subject: "s", request(userV2), normalize: false)
             _ = try registry.deleteVersion(subject: "s", .number(1), permanent: false)
-            _ = try registry.setConfig(subject: "s", SubjectConfig(compatibilityLevel: .full, normalize: true))
-            _ = try registry.setConfig(subject: nil, SubjectConfig(compatibilityLevel: .forwardTransitive))
+            _ = try registry.setConfig(subject: "s", CompatibilityConfig(compatibilityLevel: .full, normalize: true))
+            _ = try registry.setConfig(subject: nil, CompatibilityConfig(compatibilityLevel: .forwardTransitive))
             _ = try registry.setMode(subject: "s", .readOnly, force: false)
             // WAL mode: the log sits next to the database while it is open.
             #expect(FileManager.default.fileExists(atPath: database.path + "-wal"))
@@ -23,7 +24,7 @@ import Testing
         #expect(try reopened.versions(subject: "s", includeDeleted: true, deletedOnly: false) == [1, 2])
         #expect(try reopened.versions(subject: "s", includeDeleted: false, deletedOnly: false) == [2])
         #expect(try reopened.schema(id: 1).metadata == ["properties": ["owner": "me"]])
-        #expect(try reopened.config(subject: "s", defaultToGlobal: false) == SubjectConfig(compatibilityLevel: .full, normalize: true))
+        #expect(try reopened.config(subject: "s", defaultToGlobal: false) == CompatibilityConfig(compatibilityLevel: .full, normalize: true))
         #expect(try reopened.config(subject: nil, defaultToGlobal: false).compatibilityLevel == .forwardTransitive)
         #expect(try reopened.mode(subject: "s", defaultToGlobal: false) == .readOnly)
         #expect(try reopened.lookUp(subject: "s", request(userV2), normalize: false, includeDeleted: false).version == 2)

@@ -1,6 +1,7 @@
 import Avro
 import RegistryCore
 import Testing
+import RegistryModel
 
 @Suite struct ReferenceTests {
     let address = #"{"type":"record","name":"Address","namespace":"com.acme","fields":[{"name":"street","type":"string"}]}"#

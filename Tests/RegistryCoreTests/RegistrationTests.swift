@@ -16,7 +16,7 @@ import Testing
             #expect(other.schema.id == 2 && other.version == 2)
             #expect(registry.maxSchemaId == 2)
             #expect(try registry.subjectVersions(forSchemaId: 1, includeDeleted: false)
-                == [SubjectVersionRef(subject: "a", version: 1), SubjectVersionRef(subject: "b", version: 1)])
+                == [SubjectVersion(subject: "a", version: 1), SubjectVersion(subject: "b", version: 1)])
         }
     }
 
@@ -82,24 +82,24 @@ import Testing
             #expect(try registry.versions(subject: "s", includeDeleted: true, deletedOnly: false) == [1])
             #expect(registry.maxSchemaId == 1)
             // With NONE on the subject the same schema goes in.
-            _ = try registry.setConfig(subject: "s", SubjectConfig(compatibilityLevel: CompatibilityLevel.none))
+            _ = try registry.setConfig(subject: "s", CompatibilityConfig(compatibilityLevel: CompatibilityLevel.none))
             #expect(try registry.register(subject: "s", request(userBreaking), normalize: false).version == 2)
         }
     }
 
     @Test func transitiveLevelChecksEveryLiveVersion() throws {
         try withRegistry { registry, _ in
-            _ = try registry.setConfig(subject: "s", SubjectConfig(compatibilityLevel: .backwardTransitive))
+            _ = try registry.setConfig(subject: "s", CompatibilityConfig(compatibilityLevel: .backwardTransitive))
             _ = try registry.register(subject: "s", request(userV1), normalize: false)
-            _ = try registry.setConfig(subject: "s", SubjectConfig(compatibilityLevel: CompatibilityLevel.none))
+            _ = try registry.setConfig(subject: "s", CompatibilityConfig(compatibilityLevel: CompatibilityLevel.none))
             // v2 adds `name` without a default (allowed under NONE); v3 adds a defaulted field: fine against v2,
             // but it cannot read v1 data, which lacks `name`.
             let v2 = record("User", #"{"name":"id","type":"long"}"#, #"{"name":"name","type":"string"}"#)
             let v3 = record("User", #"{"name":"id","type":"long"}"#, #"{"name":"name","type":"string"}"#, #"{"name":"n","type":"int","default":0}"#)
             _ = try registry.register(subject: "s", request(v2), normalize: false)
-            _ = try registry.setConfig(subject: "s", SubjectConfig(compatibilityLevel: .backward))
+            _ = try registry.setConfig(subject: "s", CompatibilityConfig(compatibilityLevel: .backward))
             #expect(try registry.checkCompatibility(subject: "s", version: nil, request(v3), normalize: false, verbose: false).isCompatible)
-            _ = try registry.setConfig(subject: "s", SubjectConfig(compatibilityLevel: .backwardTransitive))
+            _ = try registry.setConfig(subject: "s", CompatibilityConfig(compatibilityLevel: .backwardTransitive))
             let verdict = try registry.checkCompatibility(subject: "s", version: nil, request(v3), normalize: false, verbose: true)
             #expect(!verdict.isCompatible)
             #expect(verdict.messages.contains("{oldSchemaVersion: 1}"))
@@ -164,7 +164,7 @@ import Testing
             let plain = try registry.register(subject: "p", request(b), normalize: false)
             #expect(plain.schema.id == normalized.schema.id)
             // A subject config with normalize=true normalizes without the flag.
-            _ = try registry.setConfig(subject: "c", SubjectConfig(normalize: true))
+            _ = try registry.setConfig(subject: "c", CompatibilityConfig(normalize: true))
             let third = record("Other", #"{"name":"x","type":"int","b":1,"a":2}"#)
             let stored = try registry.register(subject: "c", request(third), normalize: false)
             #expect(stored.schema.schema.contains(#""a":2,"b":1"#))
@@ -223,6 +223,7 @@ import Testing
 }
 
 import Synchronization
+import RegistryModel
 
 /// A store in memory that can be told to fail, as a full disk would.
 final class FlakyStore: RegistryStore {

@@ -3,6 +3,7 @@ import Foundation
 import RegistryCore
 import RegistrySQLite
 import Testing
+import RegistryModel
 
 /// A fresh folder for one test's database; each test gets its own, so tests run in parallel.
 struct TempDatabase {

@@ -3,6 +3,7 @@ import Foundation
 import SchemaRegistryClient
 import TestSupport
 import Testing
+import RegistryModel
 
 /// The client against the real `schema-registry serve` over HTTP with a fresh SQLite file.
 @Suite struct ClientIntegrationTests {
@@ -78,7 +79,7 @@ import Testing
             #expect(!verdict.messages.isEmpty)
 
             #expect(try await client.config().compatibilityLevel == .backward)
-            try await client.setConfig(RegistryConfig(compatibilityLevel: CompatibilityLevel.none), subject: "orders-value")
+            try await client.setConfig(CompatibilityConfig(compatibilityLevel: CompatibilityLevel.none), subject: "orders-value")
             #expect(try await client.config(subject: "orders-value").compatibilityLevel == CompatibilityLevel.none)
             #expect(try await client.testCompatibility(subject: "orders-value", schema: Self.orderBreaking).isCompatible)
         }
@@ -116,7 +117,7 @@ import Testing
             #expect(try await client.versions(subject: "orders-value", includeDeleted: true) == [1, 2])
             #expect(client.cachedSchema(id: v2) != nil)
 
-            try await client.setConfig(RegistryConfig(compatibilityLevel: .full), subject: "orders-value")
+            try await client.setConfig(CompatibilityConfig(compatibilityLevel: .full), subject: "orders-value")
             #expect(try await client.deleteConfig(subject: "orders-value").compatibilityLevel == .full)
             let unset = await #expect(throws: SchemaRegistryError.self) { try await client.config(subject: "orders-value") }
             #expect(unset?.errorCode == SchemaRegistryError.Code.subjectCompatibilityNotConfigured)

@@ -1,5 +1,6 @@
 import JSON
 import RegistryCore
+import RegistryModel
 
 /// The media type every answer carries, as Confluent's server produces it.
 let schemaRegistryMediaType = "application/vnd.schemaregistry.v1+json"
@@ -45,25 +46,18 @@ extension HTTPResponse {
 /// JSON shapes of Confluent's entities (`Schema`, `SchemaString`, `Config`, ...), members in Confluent's order.
 /// Empty members are left out, as Jackson's NON_EMPTY inclusion does; `schemaType` is left out for Avro.
 enum Entities {
-    static func references(_ references: [SchemaReference]) -> JSONValue {
-        .array(references.map { reference in
-            ["name": .string(reference.name), "subject": .string(reference.subject),
-             "version": .number(JSONNumber(reference.version))]
-        })
-    }
-
     /// The members every schema-carrying entity shares, in the order `Schema` writes them after `id`.
     private static func appendSchemaMembers(_ schema: StoredSchema, to object: inout JSONObject, includeText: Bool = true) {
         object["guid"] = .string(schema.guid)
         if schema.schemaType != "AVRO" { object["schemaType"] = .string(schema.schemaType) }
-        if !schema.references.isEmpty { object["references"] = references(schema.references) }
+        if !schema.references.isEmpty { object["references"] = SchemaReference.json(schema.references) }
         if let metadata = schema.metadata, metadata != .null { object["metadata"] = metadata }
         if let ruleSet = schema.ruleSet, ruleSet != .null { object["ruleSet"] = ruleSet }
         if includeText { object["schema"] = .string(schema.schema) }
     }
 
     /// `Schema`: a version of a subject.
-    static func subjectVersion(_ version: SubjectVersion) -> JSONValue {
+    static func subjectVersion(_ version: RegisteredVersion) -> JSONValue {
         var object = JSONObject()
         object["subject"] = .string(version.subject)
         object["version"] = .number(JSONNumber(version.version))
@@ -74,7 +68,7 @@ enum Entities {
     }
 
     /// `RegisterSchemaResponse`: the id first, as clients read it.
-    static func registered(_ version: SubjectVersion) -> JSONValue {
+    static func registered(_ version: RegisteredVersion) -> JSONValue {
         var object = JSONObject()
         object["id"] = .number(JSONNumber(version.schema.id))
         object["version"] = .number(JSONNumber(version.version))
@@ -83,7 +77,7 @@ enum Entities {
     }
 
     /// `SchemaString`: a schema by id or guid, optionally placed in a subject version.
-    static func schemaString(_ schema: StoredSchema, subjectVersion: SubjectVersionRef? = nil, maxId: Int? = nil) -> JSONValue {
+    static func schemaString(_ schema: StoredSchema, subjectVersion: SubjectVersion? = nil, maxId: Int? = nil) -> JSONValue {
         var object = JSONObject()
         if let subjectVersion {
             object["subject"] = .string(subjectVersion.subject)
@@ -92,38 +86,15 @@ enum Entities {
         object["guid"] = .string(schema.guid)
         if schema.schemaType != "AVRO" { object["schemaType"] = .string(schema.schemaType) }
         object["schema"] = .string(schema.schema)
-        if !schema.references.isEmpty { object["references"] = references(schema.references) }
+        if !schema.references.isEmpty { object["references"] = SchemaReference.json(schema.references) }
         if let metadata = schema.metadata, metadata != .null { object["metadata"] = metadata }
         if let ruleSet = schema.ruleSet, ruleSet != .null { object["ruleSet"] = ruleSet }
         if let maxId { object["maxId"] = .number(JSONNumber(maxId)) }
         return .object(object)
     }
 
-    /// `Config` as GET answers it.
-    static func config(_ config: SubjectConfig) -> JSONValue {
-        var object = JSONObject()
-        if let level = config.compatibilityLevel { object["compatibilityLevel"] = .string(level.rawValue) }
-        if let normalize = config.normalize { object["normalize"] = .bool(normalize) }
-        return .object(object)
-    }
-
-    /// `ConfigUpdateRequest` as PUT echoes it.
-    static func configUpdate(_ config: SubjectConfig) -> JSONValue {
-        var object = JSONObject()
-        if let level = config.compatibilityLevel { object["compatibility"] = .string(level.rawValue) }
-        if let normalize = config.normalize { object["normalize"] = .bool(normalize) }
-        return .object(object)
-    }
-
     static func mode(_ mode: RegistryMode) -> JSONValue {
         ["mode": .string(mode.rawValue)]
-    }
-
-    static func verdict(_ verdict: CompatibilityVerdict, verbose: Bool) -> JSONValue {
-        var object = JSONObject()
-        object["is_compatible"] = .bool(verdict.isCompatible)
-        if verbose && !verdict.messages.isEmpty { object["messages"] = .array(verdict.messages.map(JSONValue.string)) }
-        return .object(object)
     }
 
     static func integers(_ values: [Int]) -> JSONValue {

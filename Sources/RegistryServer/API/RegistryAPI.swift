@@ -2,6 +2,7 @@ import JSON
 import Logging
 import RegistryAuth
 import RegistryCore
+import RegistryModel
 
 /// Confluent's Schema Registry REST API over a `Registry`.
 public final class RegistryAPI: HTTPResponder {
@@ -117,7 +118,7 @@ public final class RegistryAPI: HTTPResponder {
         case (.schemas, _):
             let offset = max(0, query.int("offset") ?? 0), limit = Self.schemaSearchLimit(query.int("limit"))
             let prefix = query.string("subjectPrefix") ?? "", deleted = query.flag("deleted"), latestOnly = query.flag("latestOnly")
-            var versions: [SubjectVersion]
+            var versions: [RegisteredVersion]
             if access.user == nil {
                 versions = registry.schemas(subjectPrefix: prefix, includeDeleted: deleted, latestOnly: latestOnly, offset: offset, limit: limit)
             } else {
@@ -135,7 +136,7 @@ public final class RegistryAPI: HTTPResponder {
                 return try cached(schemaAnswers, .byId(id)) { .json(Entities.schemaString(try registry.schema(id: id))) }
             }
             let schema = try registry.schema(id: id)
-            var placement: SubjectVersionRef?
+            var placement: SubjectVersion?
             if let subject = query.string("subject"), access.mayRead(subject) {
                 placement = try registry.subjectVersions(forSchemaId: id, includeDeleted: true).last { $0.subject == subject }
             }
@@ -212,15 +213,15 @@ public final class RegistryAPI: HTTPResponder {
                 subject: subject, version: selector, try RequestBodies.schemaRequest(request.body),
                 normalize: query.flag("normalize"), verbose: verbose)
             if !verdict.isCompatible { metrics?.incompatible() }
-            return .json(Entities.verdict(verdict, verbose: verbose))
+            return .json(verdict.json(verbose: verbose))
 
         case (.config(let subject), "GET"):
-            return .json(Entities.config(try registry.config(subject: subject, defaultToGlobal: query.flag("defaultToGlobal"))))
+            return .json(try registry.config(subject: subject, defaultToGlobal: query.flag("defaultToGlobal")).json(.read))
         case (.config(let subject), "PUT"):
             let update = try RequestBodies.configUpdate(request.body)
-            return .json(Entities.configUpdate(try registry.setConfig(subject: subject, update)))
+            return .json(try registry.setConfig(subject: subject, update).json(.update))
         case (.config(let subject), _):
-            return .json(Entities.config(try registry.deleteConfig(subject: subject)))
+            return .json(try registry.deleteConfig(subject: subject).json(.read))
 
         case (.mode(let subject), "GET"):
             return .json(Entities.mode(try registry.mode(subject: subject, defaultToGlobal: query.flag("defaultToGlobal"))))

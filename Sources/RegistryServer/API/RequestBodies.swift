@@ -1,5 +1,6 @@
 import JSON
 import RegistryCore
+import RegistryModel
 
 /// A request body that is not the JSON the endpoint expects; answered with 400 (or 422 where Confluent does).
 struct BodyError: Error {
@@ -28,50 +29,38 @@ enum RequestBodies {
     /// `RegisterSchemaRequest`: `{"schema": "...", "schemaType", "references", "metadata", "ruleSet", "version", "id"}`.
     static func schemaRequest(_ body: [UInt8]) throws(BodyError) -> SchemaRequest {
         let object = try object(body)
-        var request = SchemaRequest(schema: try optionalString(object, "schema") ?? "")
-        request.schemaType = try optionalString(object, "schemaType")
-        request.metadata = nonNull(object["metadata"])
-        request.ruleSet = nonNull(object["ruleSet"])
-        request.version = try optionalInt(object, "version")
-        request.id = try optionalInt(object, "id")
-        if let references = nonNull(object["references"]) {
-            guard case .array(let items) = references else { throw .malformed("'references' must be an array") }
-            request.references = try items.map { item throws(BodyError) in try reference(item) }
+        return try reading { () throws(WireShapeError) in
+            var request = SchemaRequest(schema: try JacksonFields.string(object, "schema") ?? "")
+            request.schemaType = try JacksonFields.string(object, "schemaType")
+            request.metadata = JacksonFields.nonNull(object["metadata"])
+            request.ruleSet = JacksonFields.nonNull(object["ruleSet"])
+            request.version = try JacksonFields.int32(object, "version")
+            request.id = try JacksonFields.int32(object, "id")
+            request.references = try SchemaReference.list(json: object["references"])
+            return request
         }
-        return request
-    }
-
-    private static func reference(_ value: JSONValue) throws(BodyError) -> SchemaReference {
-        guard case .object(let object) = value else { throw .malformed("a reference must be an object") }
-        return SchemaReference(
-            name: try optionalString(object, "name") ?? "", subject: try optionalString(object, "subject") ?? "",
-            version: try optionalInt(object, "version") ?? -1)
     }
 
     /// `ConfigUpdateRequest`: `{"compatibility": "BACKWARD", "normalize": true}`; an unknown level is 42203.
-    static func configUpdate(_ body: [UInt8]) throws(BodyError) -> SubjectConfig {
+    /// Confluent's request names the level `compatibility`; `compatibilityLevel` (the GET shape) is accepted too.
+    static func configUpdate(_ body: [UInt8]) throws(BodyError) -> CompatibilityConfig {
         let object = try object(body)
-        var config = SubjectConfig()
-        // Confluent's request names the level `compatibility`; `compatibilityLevel` (the GET shape) is accepted too.
-        var level = try optionalString(object, "compatibility")
-        if level == nil { level = try optionalString(object, "compatibilityLevel") }
-        if let level {
+        let members = try reading { () throws(WireShapeError) in try CompatibilityConfig.members(json: .object(object)) }
+        var config = CompatibilityConfig(normalize: members.normalize)
+        if let level = members.level {
             do {
-                config.compatibilityLevel = try SubjectConfig.level(parsing: level)
+                config.compatibilityLevel = try CompatibilityConfig.level(parsing: level)
             } catch {
                 throw BodyError(response: .error(error))
             }
-        }
-        if let normalize = nonNull(object["normalize"]) {
-            guard case .bool(let flag) = normalize else { throw .malformed("'normalize' must be a boolean") }
-            config.normalize = flag
         }
         return config
     }
 
     /// `ModeUpdateRequest`: `{"mode": "READONLY"}`; an unknown or missing mode is 42204.
     static func mode(_ body: [UInt8]) throws(BodyError) -> RegistryMode {
-        let text = try optionalString(try object(body), "mode") ?? ""
+        let object = try object(body)
+        let text = try reading { () throws(WireShapeError) in try JacksonFields.string(object, "mode") ?? "" }
         do {
             return try RegistryMode(parsing: text)
         } catch {
@@ -79,32 +68,8 @@ enum RequestBodies {
         }
     }
 
-    private static func nonNull(_ value: JSONValue?) -> JSONValue? {
-        if let value, value != .null { return value }
-        return nil
-    }
-
-    /// Jackson reads numbers and booleans into a String field as their text; objects and arrays are errors.
-    private static func optionalString(_ object: JSONObject, _ key: String) throws(BodyError) -> String? {
-        switch object[key] {
-        case nil, .null?: nil
-        case .string(let text)?: text
-        case .number(let number)?: number.text
-        case .bool(let flag)?: flag ? "true" : "false"
-        default: throw .malformed("Cannot deserialize value of type `java.lang.String` from '\(key)'")
-        }
-    }
-
-    private static func optionalInt(_ object: JSONObject, _ key: String) throws(BodyError) -> Int? {
-        switch object[key] {
-        case nil, .null?: return nil
-        case .number(let number)?:
-            guard let value = number.int32Value else { throw .malformed("'\(key)' must be a 32-bit integer") }
-            return Int(value)
-        case .string(let text)?:
-            guard let value = Int32(text) else { throw .malformed("'\(key)' must be a 32-bit integer") }
-            return Int(value)
-        default: throw .malformed("'\(key)' must be a 32-bit integer")
-        }
+    /// Members of the wrong type are a malformed body.
+    private static func reading<Value>(_ read: () throws(WireShapeError) -> Value) throws(BodyError) -> Value {
+        do { return try read() } catch { throw .malformed(error.message) }
     }
 }
