@@ -76,8 +76,8 @@ public struct CompatCommand: AsyncParsableCommand {
             }
             return CompatReport(compatible: checks.allSatisfy(\.compatible), level: level.rawValue, checks: checks)
 
-        case .registry(let newPath, let url, let subject, let level):
-            let registry = try CompatRegistry(url)
+        case .registry(let newPath, let connection, let subject, let level):
+            let registry = try CompatRegistry(connection)
             guard let level else {
                 guard let data = FileManager.default.contents(atPath: newPath) else {
                     throw CompatError("\(newPath): cannot read the file")
@@ -86,13 +86,14 @@ public struct CompatCommand: AsyncParsableCommand {
                 _ = try CompatSchemaFiles.load(newPath)  // a local error reads better than the registry's 42201
                 let verdict = try await registry.check(schemaText: text, subject: subject)
                 return CompatReport(
-                    compatible: verdict.compatible, registry: url, subject: subject, schema: newPath, messages: verdict.messages)
+                    compatible: verdict.isCompatible, registry: registry.url, subject: subject, schema: newPath,
+                    messages: verdict.messages)
             }
             let new = try CompatSchemaFiles.load(newPath)
             let previous = try await registry.versions(of: subject)
             let check = CompatReport.check((newPath, new), against: previous, level: level)
             return CompatReport(
-                compatible: check.compatible, level: level.rawValue, registry: url, subject: subject, checks: [check])
+                compatible: check.compatible, level: level.rawValue, registry: registry.url, subject: subject, checks: [check])
         }
     }
 

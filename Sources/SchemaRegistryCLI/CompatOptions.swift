@@ -48,8 +48,8 @@ struct CompatOptions: ParsableCommand {
     @Option(help: ArgumentHelp("A writer schema, checked against --reader as one raw pair.", valueName: "file"))
     var writer: String?
 
-    @Option(help: ArgumentHelp("Check against a subject of a running registry at this URL.", valueName: "url"))
-    var registry: String?
+    @OptionGroup(title: "Registry (check against a subject of a running registry)")
+    var connection: RegistryOptions
 
     @Option(help: "The registry subject to check against (with --registry).")
     var subject: String?
@@ -62,25 +62,26 @@ struct CompatOptions: ParsableCommand {
         case pair(reader: String, writer: String)
         case versions(new: String, previous: [String], level: CompatibilityLevel)
         case history(String, level: CompatibilityLevel)
-        case registry(new: String, url: String, subject: String, level: CompatibilityLevel?)
+        case registry(new: String, connection: RegistryOptions, subject: String, level: CompatibilityLevel?)
     }
 
     func mode() throws(CompatError) -> Mode {
         let parsedLevel = try parseLevel()
         if reader != nil || writer != nil {
             guard let reader, let writer else { throw CompatError("--reader and --writer go together") }
-            guard schemas.isEmpty, registry == nil, subject == nil, level == nil else {
+            guard schemas.isEmpty, connection.registry == nil, subject == nil, level == nil else {
                 throw CompatError("--reader/--writer take no other schemas, --level, --registry or --subject")
             }
             return .pair(reader: reader, writer: writer)
         }
-        if registry != nil || subject != nil {
-            guard let registry, let subject else { throw CompatError("--registry and --subject go together") }
+        if connection.registry != nil || subject != nil {
+            guard connection.registry != nil, let subject else { throw CompatError("--registry and --subject go together") }
             guard schemas.count == 1 else {
                 throw CompatError("with --registry give exactly one schema file (the new version)")
             }
-            return .registry(new: schemas[0], url: registry, subject: subject, level: parsedLevel)
+            return .registry(new: schemas[0], connection: connection, subject: subject, level: parsedLevel)
         }
+        if connection.connectionDetailsGiven { throw CompatError("--basic-auth, --ca-file, --cert-file and --key-file go with --registry") }
         switch schemas.count {
         case 0: throw CompatError("give the new schema and its previous versions, or --reader and --writer")
         case 1: return .history(schemas[0], level: parsedLevel ?? .backward)

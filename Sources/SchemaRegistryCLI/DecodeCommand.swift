@@ -18,8 +18,8 @@ public struct DecodeCommand: AsyncParsableCommand {
             0 all messages decoded, 1 some message failed (reported on stderr with its line number), 2 usage error.
             """)
 
-    @Option(name: .long, help: "The schema registry URL, for example http://localhost:8081.")
-    var registry: String
+    @OptionGroup(title: "Registry")
+    var connection: RegistryOptions
 
     @Option(name: .long, help: "A file holding a reader schema to project the data onto.")
     var schema: String?
@@ -29,8 +29,12 @@ public struct DecodeCommand: AsyncParsableCommand {
 
     public init() {}
 
+    public func validate() throws {
+        guard connection.registry != nil else { throw ValidationError("Missing expected argument '--registry <url>'") }
+    }
+
     public func run() async throws {
-        let client = try SerdeCommandSupport.client(url: registry)
+        let client = try SerdeCommandSupport.client(connection)
         let reader = try schema.map { try SerdeCommandSupport.readSchemaFile($0).schema }
         let deserializer = AvroDeserializer(client: client, readerSchema: reader)
         let readerCodec: AvroCodec?

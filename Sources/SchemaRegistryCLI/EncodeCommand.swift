@@ -20,8 +20,8 @@ public struct EncodeCommand: AsyncParsableCommand {
             on stderr with its line number), 2 usage, schema or registry error.
             """)
 
-    @Option(name: .long, help: "The schema registry URL, for example http://localhost:8081.")
-    var registry: String
+    @OptionGroup(title: "Registry")
+    var connection: RegistryOptions
 
     @Option(name: .long, help: "The subject to register the schema under or take its latest version from.")
     var subject: String
@@ -34,8 +34,12 @@ public struct EncodeCommand: AsyncParsableCommand {
 
     public init() {}
 
+    public func validate() throws {
+        guard connection.registry != nil else { throw ValidationError("Missing expected argument '--registry <url>'") }
+    }
+
     public func run() async throws {
-        let client = try SerdeCommandSupport.client(url: registry)
+        let client = try SerdeCommandSupport.client(connection)
         let subject = self.subject
         let schemaText: String
         let autoRegister: Bool

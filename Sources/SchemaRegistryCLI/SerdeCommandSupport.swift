@@ -7,11 +7,11 @@ import SchemaRegistrySerde
 
 /// What `encode` and `decode` share: reading input lines, hex, and reporting per-line failures.
 enum SerdeCommandSupport {
-    static func client(url: String) throws -> SchemaRegistryClient {
+    static func client(_ options: RegistryOptions) throws -> SchemaRegistryClient {
         do {
-            return try SchemaRegistryClient(SchemaRegistryConfiguration(url: url))
+            return try options.client()
         } catch {
-            throw usageError("invalid registry URL '\(url)': \(error)")
+            throw usageError("cannot use the registry '\(options.registry ?? "")': \(error)")
         }
     }
 

@@ -14,6 +14,8 @@ public struct SchemaRegistryError: Error, Sendable, Hashable, CustomStringConver
         case invalidResponse
         /// The configuration or an argument cannot be used (no URL, a malformed property value).
         case invalidConfiguration
+        /// A registered schema cannot be used here: not Avro, not valid, or its references nest too deeply.
+        case unusableSchema
     }
 
     public let kind: Kind
@@ -38,6 +40,7 @@ public struct SchemaRegistryError: Error, Sendable, Hashable, CustomStringConver
         case .timeout: "schema registry request timed out: \(message)"
         case .invalidResponse: "invalid schema registry response: \(message)"
         case .invalidConfiguration: "invalid schema registry configuration: \(message)"
+        case .unusableSchema: "unusable schema: \(message)"
         }
     }
 
@@ -70,6 +73,10 @@ extension SchemaRegistryError {
 
     static func configuration(_ message: String) -> SchemaRegistryError {
         SchemaRegistryError(kind: .invalidConfiguration, errorCode: Code.noResponse, message: message)
+    }
+
+    static func unusableSchema(_ message: String) -> SchemaRegistryError {
+        SchemaRegistryError(kind: .unusableSchema, errorCode: Code.invalidSchema, message: message)
     }
 
     static func invalidResponse(_ message: String, status: Int?) -> SchemaRegistryError {

@@ -136,3 +136,42 @@ final class TLSFileServer {
     }
 }
 #endif
+
+#if os(Linux)
+import TestSupport
+
+/// `compat --registry` reaches the registry through the same client as the serializers, so it has their TLS and auth.
+@Suite struct CompatOverTLSTests {
+    @Test func checksAgainstASubjectOverHTTPSWithACAFileAndBasicAuth() throws {
+        let pki = try TestPKI.shared.get()
+        let user = try runCLI(["passwd", "--user", "ci", "--algorithm", "sha1"], stdin: "secret\n")
+        try #require(user.status == 0, "\(user.stderr)")
+        let authFile = pki.directory.appendingPathComponent("auth-\(UUID().uuidString).json").path
+        try #"{"users": [\#(user.stdout)], "permissions": [{"username": "ci", "operation": "Write", "resource": ".*"}]}"#
+            .write(toFile: authFile, atomically: true, encoding: .utf8)
+        let server = try TestServer.start(arguments: [
+            "--tls-cert", pki.serverCertificateFile, "--tls-key", pki.serverKeyFile, "--auth-file", authFile,
+        ])
+        defer { server.stop() }
+        let schema = pki.directory.appendingPathComponent("v1-\(UUID().uuidString).avsc").path
+        try #"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#.write(toFile: schema, atomically: true, encoding: .utf8)
+        let breaking = pki.directory.appendingPathComponent("v2-\(UUID().uuidString).avsc").path
+        try #"{"type":"record","name":"R","fields":[{"name":"b","type":"int"}]}"#.write(toFile: breaking, atomically: true, encoding: .utf8)
+        let registry = ["--registry", server.url.absoluteString, "--ca-file", pki.caFile, "--basic-auth", "ci:secret"]
+
+        let encoded = try runCLI(["encode", "--subject", "r-value", "--schema", schema] + registry, stdin: #"{"a": 1}"# + "\n")
+        #expect(encoded.status == 0, "\(encoded.stderr)")
+        let compatible = try runCLI(["compat", schema, "--subject", "r-value"] + registry)
+        #expect(compatible.status == 0, "\(compatible.stdout)\(compatible.stderr)")
+        let incompatible = try runCLI(["compat", breaking, "--subject", "r-value", "--level", "FULL"] + registry)
+        #expect(incompatible.status == 1, "\(incompatible.stdout)\(incompatible.stderr)")
+
+        let untrusted = try runCLI(["compat", schema, "--subject", "r-value", "--registry", server.url.absoluteString])
+        #expect(untrusted.status == 2 && untrusted.stderr.contains("cannot reach"), "\(untrusted.stderr)")
+        let wrongPassword = try runCLI(
+            ["compat", schema, "--subject", "r-value", "--registry", server.url.absoluteString, "--ca-file", pki.caFile,
+             "--basic-auth", "ci:wrong"])
+        #expect(wrongPassword.status == 2 && wrongPassword.stderr.contains("401"), "\(wrongPassword.stderr)")
+    }
+}
+#endif
