@@ -7,18 +7,29 @@ import RegistryModel
 public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible {
     public let code: Int
     public let message: String
+    /// 404, 409, 422 or 500: a five-digit code starts with its status, except for a store that is busy or out
+    /// of reach, which answers 503 so that clients and load balancers try again.
+    public let httpStatus: Int
+    /// Seconds after which the same request may succeed; set for failures that pass by themselves.
+    public let retryAfterSeconds: Int?
+    /// The storage failure behind a 5xx, kept whole for logs and for callers that act on its kind.
+    public let storage: StorageFailure?
 
     public init(code: Int, message: String) {
+        self.init(code: code, message: message, httpStatus: code >= 10_000 ? code / 100 : code)
+    }
+
+    init(code: Int, message: String, httpStatus: Int, retryAfterSeconds: Int? = nil, storage: StorageFailure? = nil) {
         self.code = code
         self.message = message
+        self.httpStatus = httpStatus
+        self.retryAfterSeconds = retryAfterSeconds
+        self.storage = storage
     }
 
-    /// 404, 409, 422 or 500; a five-digit code starts with its status.
-    public var httpStatus: Int {
-        code >= 10_000 ? code / 100 : code
+    public var description: String {
+        storage.map { "\(code): \(message) [\($0)]" } ?? "\(code): \(message)"
     }
-
-    public var description: String { "\(code): \(message)" }
 }
 
 extension RegistryError {
@@ -112,7 +123,27 @@ extension RegistryError {
         RegistryError(code: 42208, message: "The specified subject '\(subject)' is not a valid.")
     }
 
-    /// A storage failure: nothing of the request was applied.
+    /// A storage failure: nothing of the request was applied. Confluent's codes: 50002 when the store timed out
+    /// waiting (busy), 50001 for every other backend failure. Busy and unreachable stores answer 503 with a
+    /// retry hint; a full, read-only or corrupt one 500, since waiting will not mend it.
+    public static func storeFailure(_ failure: StorageFailure) -> RegistryError {
+        switch failure.kind {
+        case .busy:
+            RegistryError(
+                code: 50002, message: "Operation timed out - the backend data store is busy: \(failure.summary)",
+                httpStatus: 503, retryAfterSeconds: 1, storage: failure)
+        case .unavailable:
+            RegistryError(
+                code: 50001, message: "Error in the backend data store - \(failure.summary)", httpStatus: 503,
+                retryAfterSeconds: 1, storage: failure)
+        case .full, .readOnly, .corrupt, .constraint, .other:
+            RegistryError(
+                code: 50001, message: "Error in the backend data store - \(failure.summary)", httpStatus: 500,
+                storage: failure)
+        }
+    }
+
+    /// A failure of the registry's own bookkeeping around the store: nothing of the request was applied.
     public static func storeFailure(_ detail: String) -> RegistryError {
         RegistryError(code: 50001, message: "Error in the backend data store - \(detail)")
     }

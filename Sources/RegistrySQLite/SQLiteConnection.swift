@@ -5,19 +5,15 @@ final class SQLiteConnection {
     private let db: OpaquePointer
     private var statements: [String: OpaquePointer] = [:]
 
-    /// A failure with SQLite's own message, e.g. "database or disk is full".
-    struct Failure: Error {
-        let message: String
-    }
-
-    init(path: String) throws(Failure) {
+    init(path: String) throws(SQLiteError) {
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &handle, flags, nil)
         guard rc == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            let code = handle.map { sqlite3_extended_errcode($0) } ?? rc
             sqlite3_close_v2(handle)
-            throw Failure(message: "cannot open \(path): \(message)")
+            throw SQLiteError(resultCode: code, message: "cannot open \(path): \(message)")
         }
         db = handle
         sqlite3_extended_result_codes(db, 1)
@@ -29,20 +25,24 @@ final class SQLiteConnection {
         sqlite3_close_v2(db)
     }
 
-    var errorMessage: String { String(cString: sqlite3_errmsg(db)) }
+    /// The connection's last error, with the statement it came from.
+    private func lastError(_ sql: String) -> SQLiteError {
+        SQLiteError(resultCode: sqlite3_extended_errcode(db), message: String(cString: sqlite3_errmsg(db)), sql: sql)
+    }
 
     /// Runs SQL without parameters (schema changes, pragmas, transaction control).
-    func execute(_ sql: String) throws(Failure) {
+    func execute(_ sql: String) throws(SQLiteError) {
         var error: UnsafeMutablePointer<CChar>?
         guard sqlite3_exec(db, sql, nil, nil, &error) == SQLITE_OK else {
-            let message = error.map { String(cString: $0) } ?? errorMessage
+            var failure = lastError(sql)
+            if let error { failure = SQLiteError(resultCode: failure.resultCode, message: String(cString: error), sql: sql) }
             sqlite3_free(error)
-            throw Failure(message: message)
+            throw failure
         }
     }
 
     /// Runs one statement with bound parameters, calling `row` for each result row.
-    func run(_ sql: String, _ parameters: [SQLiteValue] = [], row: (Row) throws(Failure) -> Void = { _ in }) throws(Failure) {
+    func run(_ sql: String, _ parameters: [SQLiteValue] = [], row: (Row) throws(SQLiteError) -> Void = { _ in }) throws(SQLiteError) {
         let statement = try prepared(sql)
         defer {
             sqlite3_reset(statement)
@@ -56,28 +56,28 @@ final class SQLiteConnection {
                 case .integer(let value): sqlite3_bind_int64(statement, index, Int64(value))
                 case .text(let value): sqlite3_bind_text(statement, index, value, Int32(value.utf8.count), csqlite_transient())
                 }
-            guard rc == SQLITE_OK else { throw Failure(message: errorMessage) }
+            guard rc == SQLITE_OK else { throw lastError(sql) }
         }
         while true {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { return }
-            guard rc == SQLITE_ROW else { throw Failure(message: errorMessage) }
+            guard rc == SQLITE_ROW else { throw lastError(sql) }
             try row(Row(statement: statement))
         }
     }
 
     /// The single integer a query returns.
-    func integer(_ sql: String) throws(Failure) -> Int {
+    func integer(_ sql: String) throws(SQLiteError) -> Int {
         var value = 0
         try run(sql) { row in value = row.integer(0) }
         return value
     }
 
-    private func prepared(_ sql: String) throws(Failure) -> OpaquePointer {
+    private func prepared(_ sql: String) throws(SQLiteError) -> OpaquePointer {
         if let statement = statements[sql] { return statement }
         var statement: OpaquePointer?
         guard sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK, let statement
-        else { throw Failure(message: errorMessage) }
+        else { throw lastError(sql) }
         statements[sql] = statement
         return statement
     }

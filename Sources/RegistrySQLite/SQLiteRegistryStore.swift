@@ -1,4 +1,5 @@
 import Avro
+import CSQLite
 import JSON
 import Foundation
 import RegistryCore
@@ -33,24 +34,25 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
                 throw .storeFailure("cannot create the folder \(folder): \(error.localizedDescription)")
             }
         }
-        do throws(SQLiteConnection.Failure) {
+        do throws(SQLiteError) {
             connection = try SQLiteConnection(path: path)
             var journal = ""
             try connection.run("PRAGMA journal_mode=WAL") { row in journal = row.text(0) ?? "" }
             guard journal.lowercased() == "wal" else {
-                throw SQLiteConnection.Failure(message: "cannot switch \(path) to WAL mode (journal mode is \(journal))")
+                throw SQLiteError(resultCode: SQLITE_ERROR, message: "cannot switch to WAL mode (journal mode is \(journal))")
             }
             try connection.execute("PRAGMA synchronous=FULL")
             try Self.migrate(connection)
         } catch {
-            throw .storeFailure(error.message)
+            throw .storeFailure(error.storageFailure("opening \(path)"))
         }
     }
 
-    private static func migrate(_ connection: SQLiteConnection) throws(SQLiteConnection.Failure) {
+    private static func migrate(_ connection: SQLiteConnection) throws(SQLiteError) {
         let version = try connection.integer("PRAGMA user_version")
         guard version <= schemaVersion else {
-            throw SQLiteConnection.Failure(
+            throw SQLiteError(
+                resultCode: SQLITE_ERROR,
                 message: "the database has schema version \(version); this build knows only up to \(schemaVersion)")
         }
         guard version < schemaVersion else { return }
@@ -91,17 +93,17 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
 
     public func loadAll() throws(RegistryError) -> StoreContents {
         try lock.withLock { _ throws(RegistryError) -> StoreContents in
-            do throws(SQLiteConnection.Failure) {
+            do throws(SQLiteError) {
                 return try load()
             } catch {
-                throw .storeFailure("reading \(path) failed: \(error.message)")
+                throw .storeFailure(error.storageFailure("reading \(path)"))
             }
         }
     }
 
-    private func load() throws(SQLiteConnection.Failure) -> StoreContents {
+    private func load() throws(SQLiteError) -> StoreContents {
         var contents = StoreContents()
-        try connection.run("SELECT id, guid, schema_type, schema, refs, metadata, rule_set FROM schemas ORDER BY id") { row throws(SQLiteConnection.Failure) in
+        try connection.run("SELECT id, guid, schema_type, schema, refs, metadata, rule_set FROM schemas ORDER BY id") { row throws(SQLiteError) in
             contents.schemas.append(
                 StoredSchema(
                     id: row.integer(0), guid: row.text(1) ?? "", schemaType: row.text(2) ?? "AVRO", schema: row.text(3) ?? "",
@@ -131,23 +133,23 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
 
     public func apply(_ changes: [StoreChange]) throws(RegistryError) {
         try lock.withLock { _ throws(RegistryError) in
-            do throws(SQLiteConnection.Failure) {
+            do throws(SQLiteError) {
                 // Prepared once and reused (`run`), unlike `execute`, which compiles the SQL on every call.
                 try connection.run("BEGIN IMMEDIATE")
             } catch {
-                throw .storeFailure("writing to \(path) failed: \(error.message)")
+                throw .storeFailure(error.storageFailure("writing to \(path)"))
             }
-            do throws(SQLiteConnection.Failure) {
+            do throws(SQLiteError) {
                 for change in changes { try write(change) }
                 try connection.run("COMMIT")
             } catch {
                 try? connection.execute("ROLLBACK")
-                throw .storeFailure("writing to \(path) failed: \(error.message)")
+                throw .storeFailure(error.storageFailure("writing to \(path)"))
             }
         }
     }
 
-    private func write(_ change: StoreChange) throws(SQLiteConnection.Failure) {
+    private func write(_ change: StoreChange) throws(SQLiteError) {
         switch change {
         case .insertSchema(let schema):
             try connection.run(
@@ -203,21 +205,21 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
         value.map { .text(JSONWriter.write($0)) } ?? .null
     }
 
-    private static func decodeJSON(_ text: String) throws(SQLiteConnection.Failure) -> JSONValue {
+    private static func decodeJSON(_ text: String) throws(SQLiteError) -> JSONValue {
         do {
             return try JSONParser.parse(text)
         } catch {
-            throw SQLiteConnection.Failure(message: "corrupt JSON column: \(error.message)")
+            throw .corrupt("corrupt JSON column: \(error.message)")
         }
     }
 
-    private static func decodeReferences(_ text: String) throws(SQLiteConnection.Failure) -> [SchemaReference] {
+    private static func decodeReferences(_ text: String) throws(SQLiteError) -> [SchemaReference] {
         if text == "[]" { return [] }
         let json = try decodeJSON(text)
         do {
             return try SchemaReference.list(json: json)
         } catch {
-            throw SQLiteConnection.Failure(message: "corrupt references column: \(error.message): \(text)")
+            throw .corrupt("corrupt references column: \(error.message): \(text)")
         }
     }
 }

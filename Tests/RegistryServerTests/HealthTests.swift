@@ -13,7 +13,7 @@ struct HealthTests {
         #expect(reply.json["database"]?.stringValue == "ok")
     }
 
-    @Test("GET /health answers 503 while the database cannot be written")
+    @Test("GET /health and writes answer 503 with a retry hint while another process holds the database's write lock")
     func databaseLocked() throws {
         let h = try Harness()
         #expect(try h.get("/health").status == 200)
@@ -25,7 +25,7 @@ struct HealthTests {
             db = sqlite3.connect(sys.argv[1], isolation_level=None)
             db.execute("BEGIN EXCLUSIVE")
             print("locked", flush=True)
-            time.sleep(12)
+            time.sleep(20)
             """, h.server.dbPath]
         let output = Pipe()
         locker.standardOutput = output
@@ -36,6 +36,15 @@ struct HealthTests {
         #expect(reply.status == 503)
         #expect(reply.json["status"]?.stringValue == "DOWN")
         #expect(reply.json["database"]?.stringValue?.contains("locked") == true)
+        // A busy store is a passing state: 503 and Retry-After, Confluent's 50002, SQLite's own code in the message.
+        let write = try h.client.send("POST", "/subjects/busy/versions", body: Array(#"{"schema":"\"int\""}"#.utf8))
+        #expect(write.status == 503, "\(write.text)")
+        #expect(write.headers["retry-after"] == "1")
+        #expect(write.errorCode == 50002)
+        #expect(write.message?.contains("SQLITE_BUSY") == true, "\(write.text)")
+        locker.terminate()
+        locker.waitUntilExit()
+        #expect(try h.client.send("POST", "/subjects/busy/versions", body: Array(#"{"schema":"\"int\""}"#.utf8)).status == 200)
     }
 
     @Test("every answer carries an X-Request-ID; a well-formed incoming one is kept")

@@ -122,6 +122,8 @@ enum StorageFailure {
         #expect(reply.status == 500, "\(reply.text)", sourceLocation: sourceLocation)
         #expect(reply.errorCode == 50001, "\(reply.text)", sourceLocation: sourceLocation)
         #expect(reply.message?.hasPrefix("Error in the backend data store") == true, "\(reply.text)", sourceLocation: sourceLocation)
+        // SQLite's own result code travels with the message, so a full disk and a damaged file read differently.
+        #expect(reply.message?.contains("(SQLite SQLITE_") == true, "\(reply.text)", sourceLocation: sourceLocation)
     }
 
     static func expectReadsWork(_ client: HTTPConnection, subject: String, versions: [Int],

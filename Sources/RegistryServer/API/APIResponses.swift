@@ -23,7 +23,9 @@ extension HTTPResponse {
     }
 
     static func error(_ error: RegistryError) -> HTTPResponse {
-        .error(code: error.code, message: error.message, status: error.httpStatus)
+        var response = HTTPResponse.error(code: error.code, message: error.message, status: error.httpStatus)
+        if let seconds = error.retryAfterSeconds { response.headers.append(("Retry-After", String(seconds))) }
+        return response
     }
 
     /// What JAX-RS answers for its own failures (unknown route, wrong method, bad media type).
