@@ -38,8 +38,9 @@ final class SchemaCache: Sendable {
         var registeredIDs: [SubjectSchemaKey: Int] = [:]
         var lookups: [SubjectSchemaKey: RegisteredSchema] = [:]
         var versions: [SubjectVersion: RegisteredSchema] = [:]
-        var latest: [String: (schema: RegisteredSchema, expiry: ContinuousClock.Instant?)] = [:]
-        var misses: [MissKey: (error: SchemaRegistryError, expiry: ContinuousClock.Instant)] = [:]
+        // Expiries are times on `now`'s scale.
+        var latest: [String: (schema: RegisteredSchema, expiry: Duration?)] = [:]
+        var misses: [MissKey: (error: SchemaRegistryError, expiry: Duration)] = [:]
     }
 
     static let maximumMisses = 10_000
@@ -47,10 +48,15 @@ final class SchemaCache: Sendable {
     private let state = Locked(State())
     private let latestTTL: Duration?
     private let negativeTTL: Duration
+    /// The time since the cache was made, read from its clock.
+    private let now: @Sendable () -> Duration
 
-    init(latestTTL: Duration?, negativeTTL: Duration) {
+    /// `clock` tells when entries expire: `ContinuousClock` in use, a clock the test moves in tests.
+    init<C: Clock<Duration>>(latestTTL: Duration?, negativeTTL: Duration, clock: C) where C: Sendable, C.Instant: Sendable {
         self.latestTTL = latestTTL
         self.negativeTTL = negativeTTL
+        let start = clock.now
+        now = { start.duration(to: clock.now) }
     }
 
     static func context(ofSubject subject: String?) -> String {
@@ -74,7 +80,7 @@ final class SchemaCache: Sendable {
     func latest(_ subject: String) -> RegisteredSchema? {
         state.withLock { state in
             guard let entry = state.latest[subject] else { return nil }
-            if let expiry = entry.expiry, expiry <= .now {
+            if let expiry = entry.expiry, expiry <= now() {
                 state.latest[subject] = nil
                 return nil
             }
@@ -86,7 +92,7 @@ final class SchemaCache: Sendable {
     func miss(_ key: MissKey) -> SchemaRegistryError? {
         state.withLock { state in
             guard let entry = state.misses[key] else { return nil }
-            if entry.expiry <= .now {
+            if entry.expiry <= now() {
                 state.misses[key] = nil
                 return nil
             }
@@ -124,7 +130,7 @@ final class SchemaCache: Sendable {
     }
 
     func store(latest registered: RegisteredSchema) {
-        let expiry = latestTTL.map { ContinuousClock.now + $0 }
+        let expiry = latestTTL.map { now() + $0 }
         state.withLock { state in
             state.latest[registered.subject] = (registered, expiry)
             Self.remember(registered, in: &state)
@@ -134,7 +140,7 @@ final class SchemaCache: Sendable {
     /// Remembers a "not found" answer; other errors (server failures, timeouts) are never cached.
     func store(miss error: SchemaRegistryError, for key: MissKey) {
         guard error.isNotFound, negativeTTL > .zero else { return }
-        let now = ContinuousClock.now
+        let now = now()
         state.withLock { state in
             // Misses come from message bytes (an id in a corrupt record), so keep their number bounded.
             if state.misses.count >= Self.maximumMisses {

@@ -19,10 +19,17 @@ public final class SchemaRegistryClient: Sendable {
     /// Requests under way for cacheable answers, so concurrent callers on a cold cache share one request.
     private let inFlight = Locked<[SchemaCache.MissKey: Task<Result<JSONValue, SchemaRegistryError>, Never>]>([:])
 
-    public init(_ configuration: SchemaRegistryConfiguration) throws(SchemaRegistryError) {
+    public convenience init(_ configuration: SchemaRegistryConfiguration) throws(SchemaRegistryError) {
+        try self.init(configuration, clock: ContinuousClock())
+    }
+
+    /// A client whose cache expiries (`latestCacheTTL`, `negativeCacheTTL`) follow `clock`.
+    public init<C: Clock<Duration>>(_ configuration: SchemaRegistryConfiguration, clock: C) throws(SchemaRegistryError)
+    where C: Sendable, C.Instant: Sendable {
         self.configuration = configuration
         self.connection = try RESTConnection(configuration: configuration, transport: try Self.transport(for: configuration))
-        self.cache = SchemaCache(latestTTL: configuration.latestCacheTTL, negativeTTL: configuration.negativeCacheTTL)
+        self.cache = SchemaCache(
+            latestTTL: configuration.latestCacheTTL, negativeTTL: configuration.negativeCacheTTL, clock: clock)
     }
 
     // MARK: Registering and finding schemas

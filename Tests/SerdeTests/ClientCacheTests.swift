@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SchemaRegistryClient
 import Testing
 
@@ -6,13 +7,14 @@ import Testing
 @Suite struct ClientCacheTests {
     static let stringSchema = #"{"schema":"\"string\""}"#
 
-    static func client(_ registry: CannedRegistry, latestTTL: Duration? = nil, negativeTTL: Duration = .seconds(60))
-        throws -> SchemaRegistryClient
-    {
+    static func client(
+        _ registry: CannedRegistry, latestTTL: Duration? = nil, negativeTTL: Duration = .seconds(60),
+        clock: ManualClock = ManualClock()
+    ) throws -> SchemaRegistryClient {
         var configuration = try SchemaRegistryConfiguration(url: registry.url)
         configuration.latestCacheTTL = latestTTL
         configuration.negativeCacheTTL = negativeTTL
-        return try SchemaRegistryClient(configuration)
+        return try SchemaRegistryClient(configuration, clock: clock)
     }
 
     @Test func schemaByIDIsFetchedOnce() async throws {
@@ -53,14 +55,15 @@ import Testing
         let registry = try CannedRegistry { _ in
             .json(status: 200, body: #"{"subject":"s","version":3,"id":9,"schema":"\"long\""}"#)
         }
-        // Wide enough that a loaded machine still makes the first two calls inside it.
-        let client = try Self.client(registry, latestTTL: .seconds(3))
+        let clock = ManualClock()
+        let client = try Self.client(registry, latestTTL: .seconds(3), clock: clock)
         let latest = try await client.latestVersion(subject: "s")
         #expect(latest.version == 3 && latest.id == 9 && latest.schema.schema == #""long""#)
         _ = try await client.latestVersion(subject: "s")
         #expect(registry.requestCount == 1)
+        clock.advance(by: .milliseconds(2_999))
         #expect(client.cachedLatestVersion(subject: "s") == latest)
-        try await Task.sleep(for: .milliseconds(3_500))
+        clock.advance(by: .milliseconds(1))
         #expect(client.cachedLatestVersion(subject: "s") == nil)
         _ = try await client.latestVersion(subject: "s")
         #expect(registry.requestCount == 2)
@@ -74,7 +77,6 @@ import Testing
         let registry = try CannedRegistry { _ in
             .json(status: 404, body: #"{"error_code":40403,"message":"Schema 5 not found"}"#)
         }
-        // A TTL far longer than the test, so a slow machine cannot make the entry expire between the calls.
         let client = try Self.client(registry, negativeTTL: .seconds(60))
         for _ in 0..<3 {
             let error = await #expect(throws: SchemaRegistryError.self) { try await client.schema(id: 5) }
@@ -88,10 +90,13 @@ import Testing
         let registry = try CannedRegistry { _ in
             .json(status: 404, body: #"{"error_code":40403,"message":"Schema 5 not found"}"#)
         }
-        let client = try Self.client(registry, negativeTTL: .milliseconds(200))
+        let clock = ManualClock()
+        let client = try Self.client(registry, negativeTTL: .milliseconds(200), clock: clock)
+        await #expect(throws: SchemaRegistryError.self) { try await client.schema(id: 5) }
+        clock.advance(by: .milliseconds(199))
         await #expect(throws: SchemaRegistryError.self) { try await client.schema(id: 5) }
         #expect(registry.requestCount == 1)
-        try await Task.sleep(for: .milliseconds(400))
+        clock.advance(by: .milliseconds(1))
         await #expect(throws: SchemaRegistryError.self) { try await client.schema(id: 5) }
         #expect(registry.requestCount == 2)
     }
@@ -165,4 +170,25 @@ final class CannedValue<Value: Sendable>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
     func get() -> Value { lock.withLock { value } }
     func set(_ newValue: Value) { lock.withLock { value = newValue } }
+}
+
+/// A clock that moves only when a test moves it, so expiry tests neither sleep nor depend on the machine's speed.
+final class ManualClock: Clock, Sendable {
+    struct Instant: InstantProtocol {
+        var offset: Duration
+        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        func duration(to other: Instant) -> Duration { other.offset - offset }
+        static func < (left: Instant, right: Instant) -> Bool { left.offset < right.offset }
+    }
+
+    private let current = Mutex(Instant(offset: .zero))
+    var now: Instant { current.withLock { $0 } }
+    var minimumResolution: Duration { .nanoseconds(1) }
+
+    func advance(by duration: Duration) { current.withLock { $0 = $0.advanced(by: duration) } }
+
+    /// Nothing here waits on this clock; a sleep just moves it to the deadline.
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        current.withLock { $0 = max($0, deadline) }
+    }
 }
