@@ -82,6 +82,6 @@ let package = Package(
         .testTarget(name: "RegistryServerTests", dependencies: ["TestSupport", "Avro", "JSON", "RegistryServer"]),
         .testTarget(name: "SerdeTests", dependencies: ["TestSupport", "SchemaRegistrySerde", "SchemaRegistryClient", "AvroCodec", "Avro", "JSON"]),
         .testTarget(name: "RegistryAuthTests", dependencies: ["RegistryAuth", "TestSupport", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Avro", "JSON"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "SchemaRegistryCLI", "Avro", "JSON"]),
     ]
 )

@@ -21,71 +21,78 @@ public struct ServeCommand: ParsableCommand {
             SIGINT or SIGTERM stop it after the requests in progress finish.
             """)
 
-    @Option(name: .long, help: "HOST:PORT to listen on; port 0 picks a free port. (default: 127.0.0.1:8081)")
-    var listen: String?
+    private static let defaults = HTTPServerConfiguration()
 
-    @Option(name: .long, help: "The SQLite database file, created with its folder if missing. (default: ./data/registry.db)")
-    var db: String?
+    // Each option is declared once, here, with its default; the environment reaches it through
+    // `EnvironmentArguments`, and `httpConfiguration()` hands it to the server.
 
-    @Option(name: .long, help: "Threads serving requests. (default: the number of CPUs, at least 2)")
+    @Option(help: "HOST:PORT to listen on; port 0 picks a free port.")
+    var listen = "\(defaults.host):\(defaults.port)"
+
+    @Option(help: "The SQLite database file, created with its folder if missing.")
+    var db = "./data/registry.db"
+
+    @Option(help: "Threads serving requests. (default: the number of CPUs, at least 2)")
     var threads: Int?
 
-    @Option(name: .customLong("max-body-bytes"), help: "Larger request bodies get 413. (default: 16777216)")
-    var maxBodyBytes: Int?
+    @Option(help: "Larger request bodies get 413.")
+    var maxBodyBytes = defaults.maxBodyBytes
 
-    @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle connection, or one that stops sending mid-request, is closed. (default: 60)")
-    var idleTimeout: Int?
+    @Option(help: "Seconds before an idle connection, or one that stops sending mid-request, is closed.")
+    var idleTimeout = defaults.idleTimeoutSeconds
 
-    @Option(name: .customLong("auth-file"),
-            help: "Karapace-format users and permissions: turns on HTTP Basic authentication and per-subject ACLs; reloaded when it changes.")
+    @Option(help: "Karapace-format users and permissions: turns on HTTP Basic authentication and per-subject ACLs; reloaded when it changes.")
     var authFile: String?
 
-    @Option(name: .customLong("tls-cert"), help: "PEM certificate (chain) to serve HTTPS with; needs --tls-key.")
+    @Option(help: "PEM certificate (chain) to serve HTTPS with; needs --tls-key.")
     var tlsCert: String?
 
-    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
+    @Option(help: "PEM private key of --tls-cert.")
     var tlsKey: String?
 
-    @Option(name: .customLong("tls-client-ca"),
-            help: "PEM CA certificate: clients must present a certificate it signed (needs --tls-cert).")
+    @Option(name: .customLong("tls-client-ca"), help: "PEM CA certificate: clients must present a certificate it signed (needs --tls-cert).")
     var tlsClientCA: String?
 
-    @Option(name: .customLong("connection-limit"), help: "Connections open at once. (default: 1000)")
-    var connectionLimit: Int?
+    @Option(help: "Connections open at once.")
+    var connectionLimit = defaults.connectionLimit
 
-    @Option(name: .customLong("per-ip-connection-limit"),
-            help: "Connections open at once from one IP address; 0 means no limit. (default: 256)")
-    var perIPConnectionLimit: Int?
+    @Option(name: .customLong("per-ip-connection-limit"), help: "Connections open at once from one IP address; 0 means no limit.")
+    var perIPConnectionLimit = defaults.perIPConnectionLimit
 
-    @Option(name: .customLong("max-header-bytes"),
-            help: "Memory per connection for the request line and headers; larger heads get 431. (default: 32768)")
-    var maxHeaderBytes: Int?
+    @Option(help: "Memory per connection for the request line and headers; larger heads get 431.")
+    var maxHeaderBytes = defaults.connectionMemoryBytes
 
-    @Flag(name: .customLong("public-metrics"), help: "Serve /health and /metrics without credentials when --auth-file is on.")
+    @Flag(help: "Serve /health and /metrics without credentials when --auth-file is on.")
     var publicMetrics = false
 
-    @Option(name: .customLong("log-level"),
-            help: "trace, debug (one line per request), info (one line per write), notice, warning, error or critical. (default: info)")
-    var logLevel: String?
+    @Option(help: "trace, debug (one line per request), info (one line per write), notice, warning, error or critical.")
+    var logLevel = "info"
 
     public init() {}
 
+    public func validate() throws {
+        let bounds: [(option: String, value: Int, minimum: Int)] = [
+            ("threads", threads ?? 1, 1), ("max-body-bytes", maxBodyBytes, 0), ("idle-timeout", idleTimeout, 1),
+            ("connection-limit", connectionLimit, 1), ("per-ip-connection-limit", perIPConnectionLimit, 0),
+            ("max-header-bytes", maxHeaderBytes, 4096),
+        ]
+        for bound in bounds where bound.value < bound.minimum {
+            throw ValidationError(
+                bound.minimum == 0 ? "--\(bound.option) must not be negative" : "--\(bound.option) must be at least \(bound.minimum)")
+        }
+        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
     public func run() throws {
-        let settings = try ServeSettings(
-            listen: listen, db: db, threads: threads, maxBodyBytes: maxBodyBytes, idleTimeout: idleTimeout,
-            authFile: authFile, tlsCert: tlsCert, tlsKey: tlsKey, tlsClientCA: tlsClientCA, connectionLimit: connectionLimit,
-            perIPConnectionLimit: perIPConnectionLimit, maxHeaderBytes: maxHeaderBytes,
-            environment: ProcessInfo.processInfo.environment)
+        let http = try httpConfiguration()
         // stdout carries only the ready line, which scripts and tests wait for.
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "schema-registry")
-        let levelName = logLevel ?? ProcessInfo.processInfo.environment["SCHEMA_REGISTRY_LOG_LEVEL"] ?? "info"
-        guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
-            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        logger.logLevel = level
+        logger.logLevel = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
         var authenticator: Authenticator?
-        if let path = settings.authFilePath {
+        if let path = authFile {
             do {
                 authenticator = try Authenticator(authFile: path, logger: logger)
             } catch {
@@ -94,17 +101,18 @@ public struct ServeCommand: ParsableCommand {
         }
         let stopRequested = StopSignal.install()
 
-        let folder = URL(fileURLWithPath: settings.databasePath).deletingLastPathComponent()
+        let folder = URL(fileURLWithPath: db).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         do {
-            let store = try SQLiteRegistryStore(path: settings.databasePath)
+            let store = try SQLiteRegistryStore(path: db)
             let metrics = MetricsExport.prometheus()
             let registry = try Registry(store: MeasuredStore(base: store, factory: metrics.factory))
             let server = try RegistryServer(
-                registry: registry, configuration: settings.http, authenticator: authenticator,
+                registry: registry, configuration: http, authenticator: authenticator,
                 healthProbe: StoreHealthProbe(store: store), publicOperations: publicMetrics, metrics: metrics, logger: logger)
-            let scheme = settings.http.tls == nil ? "http" : "https"
-            print("schema-registry listening on \(scheme)://\(settings.displayHost):\(server.port)")
+            let scheme = http.tls == nil ? "http" : "https"
+            let host = http.host.contains(":") ? "[\(http.host)]" : http.host
+            print("schema-registry listening on \(scheme)://\(host):\(server.port)")
             fflush(nil)
 
             stopRequested.wait()
@@ -116,58 +124,15 @@ public struct ServeCommand: ParsableCommand {
     }
 }
 
-/// The resolved options: command line first, then the environment, then the defaults.
-struct ServeSettings {
-    var http = HTTPServerConfiguration()
-    var databasePath = "./data/registry.db"
-    var displayHost = "127.0.0.1"
-    var authFilePath: String?
-
-    init(listen: String?, db: String?, threads: Int?, maxBodyBytes: Int?, idleTimeout: Int?, authFile: String?,
-         tlsCert: String? = nil, tlsKey: String? = nil, tlsClientCA: String? = nil, connectionLimit: Int? = nil,
-         perIPConnectionLimit: Int? = nil, maxHeaderBytes: Int? = nil, environment: [String: String]) throws {
-        http.threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
-        if let listen = listen ?? environment["SCHEMA_REGISTRY_LISTEN"] {
-            let (host, port) = try Self.hostAndPort(listen)
-            http.host = host
-            http.port = port
-            displayHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        }
-        if let path = db ?? environment["SCHEMA_REGISTRY_DB"], !path.isEmpty { databasePath = path }
-        if let path = authFile ?? environment["SCHEMA_REGISTRY_AUTH_FILE"], !path.isEmpty { authFilePath = path }
-        if let count = try Self.integer(threads, environment, "SCHEMA_REGISTRY_THREADS", option: "threads", minimum: 1) {
-            http.threads = count
-        }
-        if let limit = try Self.integer(maxBodyBytes, environment, "SCHEMA_REGISTRY_MAX_BODY_BYTES", option: "max-body-bytes", minimum: 0) {
-            http.maxBodyBytes = limit
-        }
-        if let seconds = try Self.integer(idleTimeout, environment, "SCHEMA_REGISTRY_IDLE_TIMEOUT", option: "idle-timeout", minimum: 1) {
-            http.idleTimeoutSeconds = seconds
-        }
-        if let count = try Self.integer(connectionLimit, environment, "SCHEMA_REGISTRY_CONNECTION_LIMIT", option: "connection-limit", minimum: 1) {
-            http.connectionLimit = count
-        }
-        if let count = try Self.integer(
-            perIPConnectionLimit, environment, "SCHEMA_REGISTRY_PER_IP_CONNECTION_LIMIT", option: "per-ip-connection-limit", minimum: 0)
-        {
-            http.perIPConnectionLimit = count
-        }
-        if let bytes = try Self.integer(maxHeaderBytes, environment, "SCHEMA_REGISTRY_MAX_HEADER_BYTES", option: "max-header-bytes", minimum: 4096) {
-            http.connectionMemoryBytes = bytes
-        }
-        http.tls = try Self.tls(
-            certificate: tlsCert ?? Self.nonEmpty(environment["SCHEMA_REGISTRY_TLS_CERT"]),
-            key: tlsKey ?? Self.nonEmpty(environment["SCHEMA_REGISTRY_TLS_KEY"]),
-            clientCA: tlsClientCA ?? Self.nonEmpty(environment["SCHEMA_REGISTRY_TLS_CLIENT_CA"]))
-    }
-
-    /// The flag's value, else the environment variable's, checked against `minimum`.
-    static func integer(_ flag: Int?, _ environment: [String: String], _ variable: String, option: String, minimum: Int) throws -> Int? {
-        guard let value = try flag ?? integer(environment, variable) else { return nil }
-        guard value >= minimum else {
-            throw ValidationError(minimum == 0 ? "--\(option) must not be negative" : "--\(option) must be at least \(minimum)")
-        }
-        return value
+extension ServeCommand {
+    /// The server's configuration from the options.
+    func httpConfiguration() throws -> HTTPServerConfiguration {
+        let (host, port) = try Self.hostAndPort(listen)
+        return HTTPServerConfiguration(
+            host: host, port: port, threads: threads ?? max(2, ProcessInfo.processInfo.activeProcessorCount),
+            maxBodyBytes: maxBodyBytes, idleTimeoutSeconds: idleTimeout, connectionLimit: connectionLimit,
+            perIPConnectionLimit: perIPConnectionLimit, connectionMemoryBytes: maxHeaderBytes,
+            tls: try Self.tls(certificate: tlsCert, key: tlsKey, clientCA: tlsClientCA))
     }
 
     /// `127.0.0.1:8081`, `[::1]:8081`, `:8081` (all interfaces) or `localhost:0`.
@@ -178,10 +143,6 @@ struct ServeSettings {
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return (host.isEmpty ? "0.0.0.0" : host, port)
-    }
-
-    private static func nonEmpty(_ text: String?) -> String? {
-        text?.isEmpty == false ? text : nil
     }
 
     /// Reads the PEM files; whether they hold a matching key and certificate is checked when the server starts.
@@ -204,12 +165,6 @@ struct ServeSettings {
             throw StartupFailure(message: "\(option): '\(path)' is not a PEM file")
         }
         return text
-    }
-
-    private static func integer(_ environment: [String: String], _ name: String) throws -> Int? {
-        guard let text = environment[name], !text.isEmpty else { return nil }
-        guard let value = Int(text) else { throw ValidationError("\(name) must be an integer, not '\(text)'") }
-        return value
     }
 }
 

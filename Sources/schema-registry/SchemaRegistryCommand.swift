@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SchemaRegistryCLI
 
 /// The `schema-registry` command: a Confluent-compatible schema registry and its tools.
@@ -9,4 +10,9 @@ struct SchemaRegistryCommand: AsyncParsableCommand {
         abstract: "A Confluent-compatible Avro schema registry, with compatibility and serialization tools.",
         subcommands: SchemaRegistryCLI.subcommands
     )
+
+    static func main() async {
+        await main(
+            EnvironmentArguments.merged(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
+    }
 }
