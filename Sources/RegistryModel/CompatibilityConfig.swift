@@ -51,10 +51,11 @@ public struct CompatibilityResult: Sendable, Hashable {
         self.messages = messages
     }
 
+    /// With `verbose` the list is always there, empty for a compatible schema, as Confluent sends it.
     public func json(verbose: Bool) -> JSONValue {
         var object = JSONObject()
         object["is_compatible"] = .bool(isCompatible)
-        if verbose && !messages.isEmpty { object["messages"] = .array(messages.map(JSONValue.string)) }
+        if verbose { object["messages"] = .array(messages.map(JSONValue.string)) }
         return .object(object)
     }
 

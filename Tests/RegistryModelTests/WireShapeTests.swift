@@ -46,6 +46,8 @@ struct WireShapeTests {
         #expect(try CompatibilityResult(json: result.json(verbose: true)) == result)
         #expect(try CompatibilityResult(json: result.json(verbose: false)) == CompatibilityResult(isCompatible: false))
         #expect(throws: WireShapeError("no 'is_compatible'")) { try CompatibilityResult(json: [:]) }
+        #expect(JSONWriter.write(CompatibilityResult(isCompatible: true).json(verbose: true)) == #"{"is_compatible":true,"messages":[]}"#)
+        #expect(JSONWriter.write(CompatibilityResult(isCompatible: true).json(verbose: false)) == #"{"is_compatible":true}"#)
     }
 
     @Test("a version selector names its path segment")
