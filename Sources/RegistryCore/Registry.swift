@@ -17,14 +17,14 @@ public final class Registry: Sendable {
     private let writes = WriteQueue()
     private let table = SchemaTable()
     /// Parsed stored schemas, filled on first use: start-up parses nothing.
-    private let parsedSchemas = Mutex<[Int: AvroSchema]>([:])
+    private let parsedSchemas = Mutex<[ContextId: AvroSchema]>([:])
 
     /// Loads the store's contents into memory (no schema is parsed).
     public init(store: some RegistryStore) throws(RegistryError) {
         self.store = store
         let contents = try store.loadAll()
         let loaded = RegistryIndex(contents: contents)
-        for schema in loaded.schemas.values { table.publish(schema) }
+        for schema in loaded.schemas.values where schema.context == QualifiedSubject.defaultContext { table.publish(schema) }
         index = Mutex(loaded)
         working = Mutex(loaded)
     }
@@ -48,7 +48,7 @@ public final class Registry: Sendable {
             // identity). Should the batch fail to commit, `commit` forgets the parses of the ids it inserted.
             if registered.schema.schema == prepared.text {
                 self.parsedSchemas.withLock { cache in
-                    if cache[registered.schema.id] == nil { cache[registered.schema.id] = prepared.parsed }
+                    if cache[registered.schema.key] == nil { cache[registered.schema.key] = prepared.parsed }
                 }
             }
             return (registered, changes)
@@ -63,7 +63,7 @@ public final class Registry: Sendable {
         return try index.withLock { state throws(RegistryError) in
             let entries = state.entries(subject)
             guard entries.contains(where: { includeDeleted || !$0.deleted }) else { throw .subjectNotFound(subject) }
-            guard let id = state.idByGuid[prepared.guid],
+            guard let id = state.id(ofGuid: prepared.guid, in: QualifiedSubject.context(of: subject)),
                 let match = state.latestLiveEntry(subject, holding: id)
                     ?? (includeDeleted ? entries.last(where: { $0.schemaId == id }) : nil)
             else { throw .schemaNotFound }
@@ -73,25 +73,47 @@ public final class Registry: Sendable {
 
     // MARK: Schemas
 
-    /// The schema with this global id, also when every version holding it is soft-deleted (40403).
-    /// Lock-free: it never waits for a writer.
-    public func schema(id: Int) throws(RegistryError) -> StoredSchema {
-        guard let schema = table.schema(id: id) else { throw .schemaNotFound(String(id)) }
-        return schema
+    /// The schema with this id in `context`, also when every version holding it is soft-deleted (40403).
+    /// In the default context it is lock-free: it never waits for a writer.
+    public func schema(id: Int, context: String = QualifiedSubject.defaultContext) throws(RegistryError) -> StoredSchema {
+        let found =
+            context == QualifiedSubject.defaultContext
+            ? table.schema(id: id) : index.withLock { $0.schemas[ContextId(context: context, id: id)] }
+        guard let found else { throw .schemaNotFound(String(id)) }
+        return found
     }
 
-    /// The schema with this guid (40403).
+    /// The schema with this guid: the default context's when it has the content, else the first context's that
+    /// does (40403). A guid names content, which has the same guid in every context.
     public func schema(guid: String) throws(RegistryError) -> StoredSchema {
-        let found = index.withLock { state in state.idByGuid[guid.lowercased()].flatMap { state.schemas[$0] } }
+        let found = index.withLock { state in
+            Self.ids(ofGuid: guid.lowercased(), state: state).first.flatMap { state.schemas[$0] }
+        }
         guard let found else { throw .schemaNotFound(guid) }
         return found
     }
 
-    /// The subject versions that hold schema `id`, by subject then version (40403 when unknown).
-    public func subjectVersions(forSchemaId id: Int, includeDeleted: Bool) throws(RegistryError) -> [SubjectVersion] {
+    /// Every (context, id) holding this guid's content, default context first (40403 when none).
+    public func ids(ofGuid guid: String) throws(RegistryError) -> [ContextId] {
+        let found = index.withLock { Self.ids(ofGuid: guid.lowercased(), state: $0) }
+        guard !found.isEmpty else { throw .schemaNotFound(guid) }
+        return found
+    }
+
+    private static func ids(ofGuid guid: String, state: RegistryIndex) -> [ContextId] {
+        state.idByGuid.compactMap { key, id in key.guid == guid ? ContextId(context: key.context, id: id) : nil }
+            .sorted { left, right in
+                let leftDefault = left.context == QualifiedSubject.defaultContext
+                let rightDefault = right.context == QualifiedSubject.defaultContext
+                return leftDefault != rightDefault ? leftDefault : left < right
+            }
+    }
+
+    /// The subject versions that hold a schema, by subject then version (40403 when unknown).
+    public func subjectVersions(forSchema key: ContextId, includeDeleted: Bool) throws(RegistryError) -> [SubjectVersion] {
         try index.withLock { state throws(RegistryError) in
-            guard state.schemas[id] != nil else { throw .schemaNotFound(String(id)) }
-            return (state.holders[id] ?? [])
+            guard state.schemas[key] != nil else { throw .schemaNotFound(String(key.id)) }
+            return (state.holders[key] ?? [])
                 .filter { includeDeleted || state.entry($0.subject, $0.version)?.deleted == false }
                 .sorted { ($0.subject, $0.version) < ($1.subject, $1.version) }
                 .map { SubjectVersion(subject: $0.subject, version: $0.version) }
@@ -111,8 +133,10 @@ public final class Registry: Sendable {
         }
     }
 
-    /// The highest schema id ever issued (hard-deleted ids included).
-    public var maxSchemaId: Int { index.withLock { $0.maxSchemaId } }
+    /// The highest schema id ever issued in a context (hard-deleted ids included).
+    public func maxSchemaId(in context: String = QualifiedSubject.defaultContext) -> Int {
+        index.withLock { $0.maxSchemaId(in: context) }
+    }
 
     // MARK: Subjects and versions
 
@@ -153,7 +177,7 @@ public final class Registry: Sendable {
     public func referencedBy(subject: String, _ version: VersionSelector) throws(RegistryError) -> [Int] {
         try index.withLock { state throws(RegistryError) in
             let entry = try Self.resolve(version, of: subject, includeDeleted: true, state: state)
-            return state.referrerIds(of: SubjectVersion(subject: subject, version: entry.version), liveOnly: true)
+            return state.referrers(of: SubjectVersion(subject: subject, version: entry.version), liveOnly: true).map(\.id)
         }
     }
 
@@ -180,9 +204,9 @@ public final class Registry: Sendable {
                 try Self.checkNotReferenced(subject, entry.version, fromOutside: subject, liveOnly: false, state: state)
             }
             var changes = entries.map { StoreChange.deleteVersion(subject: subject, version: $0.version) }
-            for id in Set(entries.map(\.schemaId)).sorted()
-            where state.holders[id]?.allSatisfy({ $0.subject == subject }) ?? true {
-                changes.append(.deleteSchema(id: id))
+            for key in Set(entries.map(\.schemaKey)).sorted()
+            where state.holders[key]?.allSatisfy({ $0.subject == subject }) ?? true {
+                changes.append(.deleteSchema(key))
             }
             changes += Self.forgetSettings(of: subject, state: state)
             return (entries.map(\.version), changes)
@@ -205,7 +229,7 @@ public final class Registry: Sendable {
             guard entry.deleted else { throw .versionNotSoftDeleted(subject, entry.version) }
             try Self.checkNotReferenced(subject, entry.version, fromOutside: nil, liveOnly: false, state: state)
             var changes: [StoreChange] = [.deleteVersion(subject: subject, version: entry.version)]
-            if state.holders[entry.schemaId] == [key] { changes.append(.deleteSchema(id: entry.schemaId)) }
+            if state.holders[entry.schemaKey] == [key] { changes.append(.deleteSchema(entry.schemaKey)) }
             if state.entries(subject).count == 1 { changes += Self.forgetSettings(of: subject, state: state) }
             return (entry.version, changes)
         }
@@ -366,10 +390,10 @@ public final class Registry: Sendable {
         }
         for change in changes {
             switch change {
-            case .insertSchema(let schema): table.publish(schema)
-            case .deleteSchema(let id):
-                table.retire(id: id)
-                _ = parsedSchemas.withLock { $0.removeValue(forKey: id) }
+            case .insertSchema(let schema) where schema.context == QualifiedSubject.defaultContext: table.publish(schema)
+            case .deleteSchema(let key):
+                if key.context == QualifiedSubject.defaultContext { table.retire(id: key.id) }
+                _ = parsedSchemas.withLock { $0.removeValue(forKey: key) }
             default: break
             }
         }
@@ -382,8 +406,8 @@ public final class Registry: Sendable {
         let committed = index.withLock { $0 }
         working.withLock { $0 = committed }
         parsedSchemas.withLock { cache in
-            for case .insertSchema(let schema) in changes where committed.schemas[schema.id] == nil {
-                cache[schema.id] = nil
+            for case .insertSchema(let schema) in changes where committed.schemas[schema.key] == nil {
+                cache[schema.key] = nil
             }
         }
     }
@@ -391,7 +415,8 @@ public final class Registry: Sendable {
     private func planRegistration(
         subject: String, _ request: SchemaRequest, _ prepared: PreparedSchema, state: RegistryIndex
     ) throws(RegistryError) -> (RegisteredVersion, [StoreChange]) {
-        let existingId = state.idByGuid[prepared.guid]
+        let context = QualifiedSubject.context(of: subject)
+        let existingId = state.id(ofGuid: prepared.guid, in: context)
         if let existing = Self.liveVersion(of: prepared.guid, in: subject, state: state) {
             if let requested = request.requestedId, requested != existing.schema.id {
                 throw .idConflict(existing: existing.schema.id, requested: requested)
@@ -414,22 +439,25 @@ public final class Registry: Sendable {
             if let requested = request.requestedId, requested != existingId {
                 throw .idConflict(existing: existingId, requested: requested)
             }
-            schema = state.schemas[existingId]!
+            schema = state.schemas[ContextId(context: context, id: existingId)]!
         } else {
             let id: Int
             if let requested = request.requestedId {
                 guard requested <= Int(Int32.max) else { throw .invalidSchema("Invalid schema id \(requested)") }
                 // `state` also holds the schemas of this batch not yet published; `table` also the hard-deleted ones.
-                if let held = state.schemas[requested] ?? table.entry(id: requested)?.schema, held.guid != prepared.guid {
+                let held =
+                    state.schemas[ContextId(context: context, id: requested)]
+                    ?? (context == QualifiedSubject.defaultContext ? table.entry(id: requested)?.schema : nil)
+                if let held, held.guid != prepared.guid {
                     throw RegistryError(code: 42207, message: "Overwrite new schema with id \(requested) is not permitted.")
                 }
                 id = requested
             } else {
-                id = state.maxSchemaId + 1
+                id = state.maxSchemaId(in: context) + 1
                 guard id <= Int(Int32.max) else { throw .storeFailure("schema ids are exhausted") }
             }
             schema = StoredSchema(
-                id: id, guid: prepared.guid, schema: prepared.text, references: prepared.references,
+                id: id, context: context, guid: prepared.guid, schema: prepared.text, references: prepared.references,
                 metadata: request.metadata, ruleSet: request.ruleSet)
             changes.append(.insertSchema(schema))
         }
@@ -468,9 +496,9 @@ public final class Registry: Sendable {
         let checked = level.isTransitive ? Array(previous) : Array(previous.prefix(1))
         guard !checked.isEmpty else { return [] }
         var parsed: [AvroSchema] = []
-        for entry in checked { parsed.append(try parsedSchema(entry.schemaId, state: state)) }
+        for entry in checked { parsed.append(try parsedSchema(entry.schemaKey, state: state)) }
         let failures = level.check(new, against: parsed, stopAtFirstFailingVersion: true)
-        let quoted = checked.map { CompatibilityReport.Checked(version: $0.version, schema: state.schemas[$0.schemaId]?.schema ?? "") }
+        let quoted = checked.map { CompatibilityReport.Checked(version: $0.version, schema: state.schemas[$0.schemaKey]?.schema ?? "") }
         return CompatibilityReport.messages(for: failures, checked: quoted, level: level)
     }
 
@@ -493,7 +521,7 @@ public final class Registry: Sendable {
         }
         guard !request.schema.trimmingSpaces.isEmpty else { throw .invalidSchema("Empty schema") }
         let (references, referenced, importing, normalizeByConfig) = try index.withLock { state throws(RegistryError) in
-            let references = try Self.resolve(request.references, state: state)
+            let references = try Self.resolve(request.references, in: QualifiedSubject.context(of: subject), state: state)
             var referenced: [AvroSchema] = []
             for (_, id) in references { referenced.append(try self.parsedSchema(id, state: state)) }
             return (
@@ -522,39 +550,40 @@ public final class Registry: Sendable {
     }
 
     /// The parsed form of a stored schema, from the cache when parsed before.
-    private func parsedSchema(_ id: Int, state: RegistryIndex, depth: Int = 0) throws(RegistryError) -> AvroSchema {
-        if let cached = parsedSchemas.withLock({ $0[id] }) { return cached }
-        guard let stored = state.schemas[id] else { throw .schemaNotFound(String(id)) }
+    private func parsedSchema(_ key: ContextId, state: RegistryIndex, depth: Int = 0) throws(RegistryError) -> AvroSchema {
+        if let cached = parsedSchemas.withLock({ $0[key] }) { return cached }
+        guard let stored = state.schemas[key] else { throw .schemaNotFound(String(key.id)) }
         guard depth < 64 else { throw .invalidSchema("Schema references are nested more than 64 levels deep") }
         var referenced: [AvroSchema] = []
-        for (_, referencedId) in try Self.resolve(stored.references, state: state) {
-            referenced.append(try parsedSchema(referencedId, state: state, depth: depth + 1))
+        for (_, referencedKey) in try Self.resolve(stored.references, in: stored.context, state: state) {
+            referenced.append(try parsedSchema(referencedKey, state: state, depth: depth + 1))
         }
         let parsed: AvroSchema
         do {
             parsed = try AvroSchema(parsing: stored.schema, references: referenced, options: .lenient)
         } catch {
-            throw .invalidSchema("Stored schema \(id) no longer parses: \(error.message)")
+            throw .invalidSchema("Stored schema \(key.id) no longer parses: \(error.message)")
         }
-        parsedSchemas.withLock { $0[id] = parsed }
+        parsedSchemas.withLock { $0[key] = parsed }
         return parsed
     }
 
-    /// References with `-1` replaced by the latest version, paired with the schema id each one names (42201 when missing).
-    private static func resolve(_ references: [SchemaReference], state: RegistryIndex) throws(RegistryError)
-        -> [(SchemaReference, Int)]
+    /// References with `-1` replaced by the latest version, paired with the schema each one names (42201 when
+    /// missing). A reference's subject is read in the referring schema's `context` unless it names its own.
+    private static func resolve(_ references: [SchemaReference], in context: String, state: RegistryIndex) throws(RegistryError)
+        -> [(SchemaReference, ContextId)]
     {
-        var resolved: [(SchemaReference, Int)] = []
+        var resolved: [(SchemaReference, ContextId)] = []
         for reference in references {
-            let entry =
-                reference.version == -1 ? state.latestLiveEntry(reference.subject) : state.entry(reference.subject, reference.version)
+            let subject = StoredSchema.qualify(reference.subject, in: context)
+            let entry = reference.version == -1 ? state.latestLiveEntry(subject) : state.entry(subject, reference.version)
             guard let entry else {
                 throw .invalidSchema(
                     "No schema reference found for subject \"\(reference.subject)\" and version \(reference.version)")
             }
             var concrete = reference
             concrete.version = entry.version
-            resolved.append((concrete, entry.schemaId))
+            resolved.append((concrete, entry.schemaKey))
         }
         return resolved
     }
@@ -578,9 +607,9 @@ public final class Registry: Sendable {
     private static func checkNotReferenced(
         _ subject: String, _ version: Int, fromOutside owner: String?, liveOnly: Bool, state: RegistryIndex
     ) throws(RegistryError) {
-        let referrers = state.referrerIds(of: SubjectVersion(subject: subject, version: version), liveOnly: false)
-        for id in referrers {
-            let holders = (state.holders[id] ?? []).filter { holder in
+        let referrers = state.referrers(of: SubjectVersion(subject: subject, version: version), liveOnly: false)
+        for referrer in referrers {
+            let holders = (state.holders[referrer] ?? []).filter { holder in
                 holder.subject != owner && (!liveOnly || state.entry(holder.subject, holder.version)?.deleted == false)
             }
             if !holders.isEmpty { throw .referenceExists(subject, version) }
@@ -589,7 +618,9 @@ public final class Registry: Sendable {
 
     /// The live version of `subject` holding the schema with this guid.
     private static func liveVersion(of guid: String, in subject: String, state: RegistryIndex) -> RegisteredVersion? {
-        guard let id = state.idByGuid[guid], let entry = state.latestLiveEntry(subject, holding: id) else { return nil }
+        guard let id = state.id(ofGuid: guid, in: QualifiedSubject.context(of: subject)),
+            let entry = state.latestLiveEntry(subject, holding: id)
+        else { return nil }
         return state.subjectVersion(subject, entry)
     }
 
@@ -619,14 +650,14 @@ public final class Registry: Sendable {
         for subject in subjects.sorted() {
             for entry in state.entries(subject) where entry.deleted {
                 let key = SubjectVersion(subject: subject, version: entry.version)
-                guard state.referrerIds(of: key, liveOnly: false).isEmpty else { continue }
+                guard state.referrers(of: key, liveOnly: false).isEmpty else { continue }
                 removed.insert(key)
                 changes.append(.deleteVersion(subject: subject, version: entry.version))
             }
         }
-        let touched = Set(removed.compactMap { state.entry($0.subject, $0.version)?.schemaId })
-        for id in touched.sorted() where (state.holders[id] ?? []).isSubset(of: removed) {
-            changes.append(.deleteSchema(id: id))
+        let touched = Set(removed.compactMap { state.entry($0.subject, $0.version)?.schemaKey })
+        for key in touched.sorted() where (state.holders[key] ?? []).isSubset(of: removed) {
+            changes.append(.deleteSchema(key))
         }
         return changes
     }

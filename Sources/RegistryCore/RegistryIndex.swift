@@ -5,17 +5,24 @@ import RegistryModel
 struct RegistryIndex: Sendable {
     /// Versions of each subject, ascending, soft-deleted ones included.
     var subjects: [String: [StoredVersion]] = [:]
-    var schemas: [Int: StoredSchema] = [:]
-    var idByGuid: [String: Int] = [:]
-    /// The subject versions holding each schema id.
-    var holders: [Int: Set<SubjectVersion>] = [:]
-    /// The ids of the schemas that reference each subject version.
-    var referrers: [SubjectVersion: Set<Int>] = [:]
+    var schemas: [ContextId: StoredSchema] = [:]
+    var idByGuid: [GuidKey: Int] = [:]
+    /// The subject versions holding each schema.
+    var holders: [ContextId: Set<SubjectVersion>] = [:]
+    /// The schemas that reference each subject version.
+    var referrers: [SubjectVersion: Set<ContextId>] = [:]
     var configs: [String: CompatibilityConfig] = [:]
     var globalConfig: CompatibilityConfig?
     var modes: [String: RegistryMode] = [:]
     var globalMode: RegistryMode?
-    var maxSchemaId = 0
+    /// The highest id issued in each context.
+    var maxSchemaIds: [String: Int] = [:]
+
+    /// A schema's content within a context: the same content has one id per context.
+    struct GuidKey: Hashable, Sendable {
+        let context: String
+        let guid: String
+    }
 
     init() {}
 
@@ -29,26 +36,27 @@ struct RegistryIndex: Sendable {
         }
         for (subject, config) in contents.configs { apply(.setConfig(subject: subject, config)) }
         for (subject, mode) in contents.modes { apply(.setMode(subject: subject, mode)) }
-        maxSchemaId = max(contents.maxSchemaId, schemas.keys.max() ?? 0)
+        for (context, id) in contents.maxSchemaIds { maxSchemaIds[context] = max(maxSchemaIds[context] ?? 0, id) }
     }
 
     mutating func apply(_ change: StoreChange) {
         switch change {
         case .insertSchema(let schema):
-            schemas[schema.id] = schema
-            idByGuid[schema.guid] = schema.id
+            schemas[schema.key] = schema
+            idByGuid[GuidKey(context: schema.context, guid: schema.guid)] = schema.id
             for reference in schema.references {
-                referrers[reference.target, default: []].insert(schema.id)
+                referrers[schema.target(of: reference), default: []].insert(schema.key)
             }
-            maxSchemaId = max(maxSchemaId, schema.id)
-        case .deleteSchema(let id):
-            guard let schema = schemas.removeValue(forKey: id) else { return }
-            if idByGuid[schema.guid] == id { idByGuid[schema.guid] = nil }
-            holders[id] = nil
+            maxSchemaIds[schema.context] = max(maxSchemaIds[schema.context] ?? 0, schema.id)
+        case .deleteSchema(let key):
+            guard let schema = schemas.removeValue(forKey: key) else { return }
+            let guidKey = GuidKey(context: schema.context, guid: schema.guid)
+            if idByGuid[guidKey] == key.id { idByGuid[guidKey] = nil }
+            holders[key] = nil
             for reference in schema.references {
-                let key = reference.target
-                referrers[key]?.remove(id)
-                if referrers[key]?.isEmpty == true { referrers[key] = nil }
+                let target = schema.target(of: reference)
+                referrers[target]?.remove(key)
+                if referrers[target]?.isEmpty == true { referrers[target] = nil }
             }
         case .insertVersion(let stored):
             let entry = stored
@@ -61,7 +69,7 @@ struct RegistryIndex: Sendable {
                 // Appending in place: loading a subject with many versions stays linear.
                 subjects[stored.subject, default: []].append(entry)
             }
-            holders[stored.schemaId, default: []].insert(stored.key)
+            holders[stored.schemaKey, default: []].insert(stored.key)
         case .setVersionDeleted(let subject, let version, let deleted):
             guard let index = position(of: version, in: subject) else { return }
             subjects[subject]![index].deleted = deleted
@@ -69,7 +77,7 @@ struct RegistryIndex: Sendable {
             guard let index = position(of: version, in: subject) else { return }
             let entry = subjects[subject]!.remove(at: index)
             if subjects[subject]!.isEmpty { subjects[subject] = nil }
-            holders[entry.schemaId]?.remove(SubjectVersion(subject: subject, version: version))
+            holders[entry.schemaKey]?.remove(SubjectVersion(subject: subject, version: version))
         case .setConfig(let subject, let config):
             if let subject { configs[subject] = config } else { globalConfig = config }
         case .setMode(let subject, let mode):
@@ -90,11 +98,12 @@ struct RegistryIndex: Sendable {
     /// The newest live version of a subject, found from the end of its list.
     func latestLiveEntry(_ subject: String) -> StoredVersion? { subjects[subject]?.last { !$0.deleted } }
 
-    /// The newest live version of `subject` holding schema `id`, found through `holders` rather than by
-    /// scanning the subject's versions.
+    /// The newest live version of `subject` holding schema `id` (of the subject's context), found through
+    /// `holders` rather than by scanning the subject's versions.
     func latestLiveEntry(_ subject: String, holding id: Int) -> StoredVersion? {
         var latest: StoredVersion?
-        for key in holders[id] ?? [] where key.subject == subject && key.version > (latest?.version ?? .min) {
+        let key = ContextId(context: QualifiedSubject.context(of: subject), id: id)
+        for key in holders[key] ?? [] where key.subject == subject && key.version > (latest?.version ?? .min) {
             // An import may have replaced the version with another schema; `holders` is then stale for it.
             if let entry = entry(subject, key.version), entry.schemaId == id, !entry.deleted { latest = entry }
         }
@@ -118,18 +127,23 @@ struct RegistryIndex: Sendable {
     }
 
     func subjectVersion(_ subject: String, _ entry: StoredVersion) -> RegisteredVersion {
-        RegisteredVersion(subject: subject, version: entry.version, schema: schemas[entry.schemaId]!, deleted: entry.deleted)
+        RegisteredVersion(subject: subject, version: entry.version, schema: schemas[entry.schemaKey]!, deleted: entry.deleted)
     }
 
-    /// Whether any version holding schema `id` is live.
-    func isLive(schemaId id: Int) -> Bool {
-        holders[id]?.contains { entry($0.subject, $0.version)?.deleted == false } ?? false
+    /// Whether any version holding the schema is live.
+    func isLive(_ schema: ContextId) -> Bool {
+        holders[schema]?.contains { entry($0.subject, $0.version)?.deleted == false } ?? false
     }
 
-    /// Ids of the schemas referencing a version; with `liveOnly`, only those some live version holds.
-    func referrerIds(of key: SubjectVersion, liveOnly: Bool) -> [Int] {
-        (referrers[key] ?? []).filter { !liveOnly || isLive(schemaId: $0) }.sorted()
+    /// The schemas referencing a version; with `liveOnly`, only those some live version holds.
+    func referrers(of key: SubjectVersion, liveOnly: Bool) -> [ContextId] {
+        (referrers[key] ?? []).filter { !liveOnly || isLive($0) }.sorted()
     }
+
+    /// The id this content has in a context.
+    func id(ofGuid guid: String, in context: String) -> Int? { idByGuid[GuidKey(context: context, guid: guid)] }
+
+    func maxSchemaId(in context: String) -> Int { maxSchemaIds[context] ?? 0 }
 
     func effectiveMode(_ subject: String?) -> RegistryMode {
         subject.flatMap { modes[$0] } ?? globalMode ?? .readWrite

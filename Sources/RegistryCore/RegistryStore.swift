@@ -29,6 +29,9 @@ public struct StoredVersion: Sendable, Hashable {
     }
 
     public var key: SubjectVersion { SubjectVersion(subject: subject, version: version) }
+
+    /// The schema this version holds, in its subject's context.
+    public var schemaKey: ContextId { ContextId(context: QualifiedSubject.context(of: subject), id: schemaId) }
 }
 
 /// All that a store holds.
@@ -39,27 +42,27 @@ public struct StoreContents: Sendable {
     public var configs: [String?: CompatibilityConfig]
     /// Modes by subject; nil is the global mode.
     public var modes: [String?: RegistryMode]
-    /// The highest id ever issued, including ids of schemas since deleted; ids above it are free.
-    public var maxSchemaId: Int
+    /// The highest id ever issued in each context, including ids of schemas since deleted; ids above it are free.
+    public var maxSchemaIds: [String: Int]
 
     public init(
         schemas: [StoredSchema] = [], versions: [StoredVersion] = [], configs: [String?: CompatibilityConfig] = [:],
-        modes: [String?: RegistryMode] = [:], maxSchemaId: Int = 0
+        modes: [String?: RegistryMode] = [:], maxSchemaIds: [String: Int] = [:]
     ) {
         self.schemas = schemas
         self.versions = versions
         self.configs = configs
         self.modes = modes
-        self.maxSchemaId = maxSchemaId
+        self.maxSchemaIds = maxSchemaIds
     }
 }
 
 /// One change to the stored state.
 public enum StoreChange: Sendable, Hashable {
-    /// Adds a schema; the store's highest issued id rises to its id when lower.
+    /// Adds a schema; the store's highest issued id in its context rises to its id when lower.
     case insertSchema(StoredSchema)
-    /// Removes a schema no version holds any more. Its id stays issued: `maxSchemaId` does not go down.
-    case deleteSchema(id: Int)
+    /// Removes a schema no version holds any more. Its id stays issued: its context's highest id does not go down.
+    case deleteSchema(ContextId)
     case insertVersion(StoredVersion)
     case setVersionDeleted(subject: String, version: Int, deleted: Bool)
     case deleteVersion(subject: String, version: Int)

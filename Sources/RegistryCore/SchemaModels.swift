@@ -33,8 +33,10 @@ public struct SchemaRequest: Sendable, Hashable {
 
 /// A registered schema, the same under every subject that holds it. Immutable once stored.
 public struct StoredSchema: Sendable, Hashable {
-    /// The global id.
+    /// The id, unique within `context`.
     public var id: Int
+    /// The context whose id space `id` belongs to: `.` for the default context.
+    public var context: String
     /// A UUID derived from the MD5 of the schema's identity (normalized text, references, metadata, rule set).
     public var guid: String
     /// Always `AVRO` for now.
@@ -46,16 +48,31 @@ public struct StoredSchema: Sendable, Hashable {
     public var ruleSet: JSONValue?
 
     public init(
-        id: Int, guid: String, schemaType: String = "AVRO", schema: String, references: [SchemaReference] = [],
-        metadata: JSONValue? = nil, ruleSet: JSONValue? = nil
+        id: Int, context: String = QualifiedSubject.defaultContext, guid: String, schemaType: String = "AVRO", schema: String,
+        references: [SchemaReference] = [], metadata: JSONValue? = nil, ruleSet: JSONValue? = nil
     ) {
         self.id = id
+        self.context = context
         self.guid = guid
         self.schemaType = schemaType
         self.schema = schema
         self.references = references
         self.metadata = metadata
         self.ruleSet = ruleSet
+    }
+
+    public var key: ContextId { ContextId(context: context, id: id) }
+
+    /// Where a reference points: its subject is read in this schema's context unless it names its own.
+    public func target(of reference: SchemaReference) -> SubjectVersion {
+        SubjectVersion(subject: Self.qualify(reference.subject, in: context), version: reference.version)
+    }
+
+    /// A reference's subject as a qualified subject, read relative to the referring schema's context, as
+    /// Confluent's `qualifySubjectWithParent` does.
+    public static func qualify(_ subject: String, in context: String) -> String {
+        guard context != QualifiedSubject.defaultContext, !subject.hasPrefix(":.") else { return subject }
+        return QualifiedSubject(context: context, name: subject).qualified
     }
 }
 

@@ -18,7 +18,7 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     private let connection: SQLiteConnection
 
     /// The schema version this code writes, kept in `PRAGMA user_version`.
-    static let schemaVersion = 1
+    static let schemaVersion = 2
 
     /// The key that stands for "global" in the config and mode tables: a control character, so never a valid subject.
     private static let globalKey = "\u{1}global"
@@ -83,6 +83,32 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
                     INSERT INTO counters (name, value) VALUES ('max_schema_id', 0);
                     """)
             }
+            if version < 2 {
+                // Contexts: ids are per context, so a schema's key is (context, id), and the same content may
+                // have an id in several contexts (and, imported, several ids in one).
+                try connection.execute(
+                    """
+                    CREATE TABLE schemas_v2 (
+                        context TEXT NOT NULL,
+                        id INTEGER NOT NULL,
+                        guid TEXT NOT NULL,
+                        schema_type TEXT NOT NULL,
+                        schema TEXT NOT NULL,
+                        refs TEXT NOT NULL,
+                        metadata TEXT,
+                        rule_set TEXT,
+                        PRIMARY KEY (context, id)
+                    ) WITHOUT ROWID;
+                    INSERT INTO schemas_v2 (context, id, guid, schema_type, schema, refs, metadata, rule_set)
+                        SELECT '.', id, guid, schema_type, schema, refs, metadata, rule_set FROM schemas;
+                    DROP TABLE schemas;
+                    ALTER TABLE schemas_v2 RENAME TO schemas;
+                    CREATE INDEX schemas_by_guid ON schemas (context, guid);
+                    CREATE TABLE contexts (context TEXT PRIMARY KEY, max_schema_id INTEGER NOT NULL) WITHOUT ROWID;
+                    INSERT INTO contexts (context, max_schema_id) SELECT '.', value FROM counters WHERE name = 'max_schema_id';
+                    DROP TABLE counters;
+                    """)
+            }
             try connection.execute("PRAGMA user_version = \(schemaVersion)")
             try connection.execute("COMMIT")
         } catch {
@@ -103,12 +129,14 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
 
     private func load() throws(SQLiteError) -> StoreContents {
         var contents = StoreContents()
-        try connection.run("SELECT id, guid, schema_type, schema, refs, metadata, rule_set FROM schemas ORDER BY id") { row throws(SQLiteError) in
+        try connection.run(
+            "SELECT id, context, guid, schema_type, schema, refs, metadata, rule_set FROM schemas ORDER BY context, id"
+        ) { row throws(SQLiteError) in
             contents.schemas.append(
                 StoredSchema(
-                    id: row.integer(0), guid: row.text(1) ?? "", schemaType: row.text(2) ?? "AVRO", schema: row.text(3) ?? "",
-                    references: try Self.decodeReferences(row.text(4) ?? "[]"),
-                    metadata: try row.text(5).map(Self.decodeJSON), ruleSet: try row.text(6).map(Self.decodeJSON)))
+                    id: row.integer(0), context: row.text(1) ?? ".", guid: row.text(2) ?? "", schemaType: row.text(3) ?? "AVRO",
+                    schema: row.text(4) ?? "", references: try Self.decodeReferences(row.text(5) ?? "[]"),
+                    metadata: try row.text(6).map(Self.decodeJSON), ruleSet: try row.text(7).map(Self.decodeJSON)))
         }
         try connection.run("SELECT subject, version, schema_id, deleted FROM versions") { row in
             contents.versions.append(
@@ -126,8 +154,14 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
                 contents.modes[scope == Self.globalKey ? nil : scope] = mode
             }
         }
-        contents.maxSchemaId = try connection.integer(
-            "SELECT max(value, (SELECT coalesce(max(id), 0) FROM schemas)) FROM counters WHERE name = 'max_schema_id'")
+        try connection.run(
+            """
+            SELECT c.context, max(c.max_schema_id, coalesce((SELECT max(s.id) FROM schemas s WHERE s.context = c.context), 0))
+            FROM contexts c
+            """
+        ) { row in
+            contents.maxSchemaIds[row.text(0) ?? "."] = row.integer(1)
+        }
         return contents
     }
 
@@ -153,16 +187,19 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
         switch change {
         case .insertSchema(let schema):
             try connection.run(
-                "INSERT INTO schemas (id, guid, schema_type, schema, refs, metadata, rule_set) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO schemas (context, id, guid, schema_type, schema, refs, metadata, rule_set) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    .integer(schema.id), .text(schema.guid), .text(schema.schemaType), .text(schema.schema),
+                    .text(schema.context), .integer(schema.id), .text(schema.guid), .text(schema.schemaType), .text(schema.schema),
                     .text(Self.encode(schema.references)), Self.encode(schema.metadata), Self.encode(schema.ruleSet),
                 ])
+            // A context's row exists from its first schema on (a no-op read when it is there already).
+            try connection.run("INSERT OR IGNORE INTO contexts (context, max_schema_id) VALUES (?, 0)", [.text(schema.context)])
         // The highest issued id is max(counter, highest stored id), so the counter only has to remember an id
         // when its row goes: registrations then write one page fewer per commit.
-        case .deleteSchema(let id):
-            try connection.run("DELETE FROM schemas WHERE id = ?", [.integer(id)])
-            try connection.run("UPDATE counters SET value = max(value, ?) WHERE name = 'max_schema_id'", [.integer(id)])
+        case .deleteSchema(let key):
+            try connection.run("DELETE FROM schemas WHERE context = ? AND id = ?", [.text(key.context), .integer(key.id)])
+            try connection.run(
+                "UPDATE contexts SET max_schema_id = max(max_schema_id, ?) WHERE context = ?", [.integer(key.id), .text(key.context)])
         case .insertVersion(let version):
             try connection.run(
                 "INSERT INTO versions (subject, version, schema_id, deleted) VALUES (?, ?, ?, ?)",

@@ -30,7 +30,7 @@ import Testing
             #expect(Set(versions.map(\.schema.id)) == [2])
             #expect(Set(versions.map(\.version)) == [1])
             #expect(try registry.versions(subject: "race", includeDeleted: true, deletedOnly: false) == [1])
-            #expect(registry.maxSchemaId == 2)
+            #expect(registry.maxSchemaId() == 2)
         }
     }
 
@@ -62,7 +62,7 @@ import Testing
             }
             done.wait()
             #expect(failures.withLock { $0 } == 0)
-            #expect(registry.maxSchemaId == 41)
+            #expect(registry.maxSchemaId() == 41)
         }
     }
 }

@@ -19,8 +19,8 @@ import RegistryModel
             expectError(40403) { try registry.lookUp(subject: "s", request(userV2), normalize: false, includeDeleted: false) }
             #expect(try registry.lookUp(subject: "s", request(userV2), normalize: false, includeDeleted: true).deleted)
             #expect(try registry.schema(id: v2.schema.id).schema == v2.schema.schema)
-            #expect(try registry.subjectVersions(forSchemaId: v2.schema.id, includeDeleted: false).isEmpty)
-            #expect(try registry.subjectVersions(forSchemaId: v2.schema.id, includeDeleted: true).count == 1)
+            #expect(try registry.subjectVersions(forSchema: ContextId(id: v2.schema.id), includeDeleted: false).isEmpty)
+            #expect(try registry.subjectVersions(forSchema: ContextId(id: v2.schema.id), includeDeleted: true).count == 1)
             let again = registryError { try registry.deleteVersion(subject: "s", .number(2), permanent: false) }
             #expect(again?.code == 40406)
             #expect(again?.message == "Subject 's' Version 2 was soft deleted.Set permanent=true to delete permanently")

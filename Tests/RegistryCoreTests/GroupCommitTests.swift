@@ -61,7 +61,7 @@ import Testing
 
         #expect(registry.subjects(prefix: nil, includeDeleted: true, deletedOnly: false).isEmpty)
         expectError(40403) { try registry.schema(id: 1) }
-        #expect(registry.maxSchemaId == 0)
+        #expect(registry.maxSchemaId() == 0)
         #expect(registered.withLock { $0 } == nil)
 
         store.release()
@@ -111,7 +111,7 @@ import Testing
         })
         #expect(storedIds == Set(good.map(\.schema.id) + [1]))
         for id in storedIds { #expect(try registry.schema(id: id).id == id) }
-        #expect(registry.maxSchemaId == storedIds.max())
+        #expect(registry.maxSchemaId() == storedIds.max())
     }
 }
 

@@ -129,7 +129,7 @@ import RegistryModel
             // Ids continue above the highest imported one.
             let next = try registry.register(subject: "after", request(record("After", #"{"name":"x","type":"int"}"#)), normalize: false)
             #expect(next.schema.id == 102)
-            #expect(registry.maxSchemaId == 102)
+            #expect(registry.maxSchemaId() == 102)
         }
     }
 }

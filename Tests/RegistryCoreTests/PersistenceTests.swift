@@ -43,7 +43,7 @@ import RegistryModel
             expectError(40403) { try registry.schema(id: 2) }
         }
         let reopened = try database.open()
-        #expect(reopened.maxSchemaId == 2)
+        #expect(reopened.maxSchemaId() == 2)
         expectError(40403) { try reopened.schema(id: 2) }
         // The hard-deleted content comes back under a new id.
         let again = try reopened.register(subject: "b", request(userV2), normalize: false)
@@ -69,7 +69,7 @@ import RegistryModel
         let contents = try store.loadAll()
         #expect(contents.schemas.map(\.id) == [1])
         #expect(contents.versions.map(\.version) == [1])
-        #expect(contents.maxSchemaId == 1)
+        #expect(contents.maxSchemaIds == [".": 1])
     }
 
     @Test func unusableDatabaseFileIsAClearStoreError() throws {
@@ -94,7 +94,7 @@ import RegistryModel
         }
         try store.apply(changes)
         let registry = try Registry(store: SQLiteRegistryStore(path: database.path))
-        #expect(registry.maxSchemaId == count)
+        #expect(registry.maxSchemaId() == count)
         #expect(try registry.schema(id: 12_345).schema.contains("R12345"))
         #expect(registry.subjects(prefix: nil, includeDeleted: false, deletedOnly: false).count == 100)
         #expect(try registry.versions(subject: "subject-7", includeDeleted: false, deletedOnly: false).count == count / 100)

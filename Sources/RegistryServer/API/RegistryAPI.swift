@@ -131,42 +131,42 @@ public final class RegistryAPI: HTTPResponder {
 
         case (.schemaById(let idText), _):
             let id = try schemaId(idText)
-            try access.requireReadable(schemaId: id, in: registry, notFoundKey: String(id))
+            try access.requireReadable(schema: ContextId(id: id), in: registry, notFoundKey: String(id))
             if query.string("subject") == nil && !query.flag("fetchMaxId") {
                 return try cached(schemaAnswers, .byId(id)) { .json(Entities.schemaString(try registry.schema(id: id))) }
             }
             let schema = try registry.schema(id: id)
             var placement: SubjectVersion?
             if let subject = query.string("subject"), access.mayRead(subject) {
-                placement = try registry.subjectVersions(forSchemaId: id, includeDeleted: true).last { $0.subject == subject }
+                placement = try registry.subjectVersions(forSchema: ContextId(id: id), includeDeleted: true).last { $0.subject == subject }
             }
-            let maxId = query.flag("fetchMaxId") ? registry.maxSchemaId : nil
+            let maxId = query.flag("fetchMaxId") ? registry.maxSchemaId() : nil
             return .json(Entities.schemaString(schema, subjectVersion: placement, maxId: maxId))
         case (.schemaTextById(let idText), _):
             let id = try schemaId(idText)
-            try access.requireReadable(schemaId: id, in: registry, notFoundKey: String(id))
+            try access.requireReadable(schema: ContextId(id: id), in: registry, notFoundKey: String(id))
             return try cached(schemaAnswers, .textById(id)) { rawSchema(try registry.schema(id: id)) }
         case (.subjectsBySchemaId(let idText), _):
             let id = try schemaId(idText)
-            try access.requireReadable(schemaId: id, in: registry, notFoundKey: String(id))
-            let refs = try registry.subjectVersions(forSchemaId: id, includeDeleted: query.flag("deleted"))
+            try access.requireReadable(schema: ContextId(id: id), in: registry, notFoundKey: String(id))
+            let refs = try registry.subjectVersions(forSchema: ContextId(id: id), includeDeleted: query.flag("deleted"))
                 .filter { access.mayRead($0.subject) }
             var seen = Set<String>()
             return .json(Entities.strings(refs.map(\.subject).filter { seen.insert($0).inserted }))
         case (.versionsBySchemaId(let idText), _):
             let id = try schemaId(idText)
-            try access.requireReadable(schemaId: id, in: registry, notFoundKey: String(id))
-            let refs = try registry.subjectVersions(forSchemaId: id, includeDeleted: query.flag("deleted"))
+            try access.requireReadable(schema: ContextId(id: id), in: registry, notFoundKey: String(id))
+            let refs = try registry.subjectVersions(forSchema: ContextId(id: id), includeDeleted: query.flag("deleted"))
                 .filter { access.mayRead($0.subject) }
             return .json(.array(refs.map { ["subject": .string($0.subject), "version": .number(JSONNumber($0.version))] }))
         case (.schemaByGuid(let guid), _):
             if access.user != nil {
-                try access.requireReadable(schemaId: try registry.schema(guid: guid).id, in: registry, notFoundKey: guid)
+                try access.requireReadable(schema: try registry.schema(guid: guid).key, in: registry, notFoundKey: guid)
             }
             return try cached(schemaAnswers, .byGuid(guid)) { .json(Entities.schemaString(try registry.schema(guid: guid))) }
         case (.idsByGuid(let guid), _):
             let schema = try registry.schema(guid: guid)
-            try access.requireReadable(schemaId: schema.id, in: registry, notFoundKey: guid)
+            try access.requireReadable(schema: schema.key, in: registry, notFoundKey: guid)
             return .json([["context": ".", "id": .number(JSONNumber(schema.id))]])
 
         case (.subjects, _):

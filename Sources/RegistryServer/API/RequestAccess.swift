@@ -1,5 +1,6 @@
 import RegistryAuth
 import RegistryCore
+import RegistryModel
 
 /// What the caller of one request may see and change; `user` nil means authentication is off and everything is allowed.
 ///
@@ -38,9 +39,9 @@ struct RequestAccess {
     }
 
     /// Throws 40403, as for an unknown id, unless some subject holding the schema (deleted ones included) is readable.
-    func requireReadable(schemaId id: Int, in registry: Registry, notFoundKey: String) throws(RegistryError) {
+    func requireReadable(schema key: ContextId, in registry: Registry, notFoundKey: String) throws(RegistryError) {
         guard let user else { return }
-        let holders = try registry.subjectVersions(forSchemaId: id, includeDeleted: true)
+        let holders = try registry.subjectVersions(forSchema: key, includeDeleted: true)
         guard holders.contains(where: { user.may(.read, .subject($0.subject)) }) else {
             throw RegistryError(code: 40403, message: "Schema \(notFoundKey) not found")
         }
