@@ -6,7 +6,7 @@ import TestSupport
 struct HealthTests {
     @Test("GET /health reports the server and its database")
     func healthy() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         let reply = try h.get("/health")
         #expect(reply.status == 200)
         #expect(reply.json["status"]?.stringValue == "UP")
@@ -15,7 +15,7 @@ struct HealthTests {
 
     @Test("GET /health answers 503 while the database cannot be written")
     func databaseLocked() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         #expect(try h.get("/health").status == 200)
         // Another process holds the write lock past the server's 5 s busy timeout.
         let locker = Process()
@@ -26,7 +26,7 @@ struct HealthTests {
             db.execute("BEGIN EXCLUSIVE")
             print("locked", flush=True)
             time.sleep(12)
-            """, h.server.dbPath]
+            """, h.dbPath]
         let output = Pipe()
         locker.standardOutput = output
         try locker.run()
@@ -40,19 +40,25 @@ struct HealthTests {
 
     @Test("every answer carries an X-Request-ID; a well-formed incoming one is kept")
     func requestIds() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         let generated = try #require(try h.get("/subjects").headers["x-request-id"])
         #expect(generated.count == 32 && generated.allSatisfy(\.isHexDigit))
         #expect(try h.get("/subjects").headers["x-request-id"] != generated)
-        let kept = try h.client.send("GET", "/subjects", headers: ["X-Request-ID": "trace-42.a:b_c"])
+        let kept = try h.send("GET", "/subjects", headers: ["X-Request-ID": "trace-42.a:b_c"])
         #expect(kept.headers["x-request-id"] == "trace-42.a:b_c")
-        let replaced = try h.client.send("GET", "/subjects", headers: ["X-Request-ID": "bad id<script>"])
+        let replaced = try h.send("GET", "/subjects", headers: ["X-Request-ID": "bad id<script>"])
         #expect(replaced.headers["x-request-id"]?.count == 32)
-        // Cached answers carry it too.
+        #expect(try h.get("/nothing").headers["x-request-id"]?.count == 32)
+    }
+
+    @Test("a cached answer, sent from its shared bytes, carries each request's own X-Request-ID over the wire")
+    func requestIdsOnCachedAnswers() throws {
+        let h = try Harness()
         _ = try h.register("s", userV1)
-        let first = try h.client.send("GET", "/schemas/ids/1", headers: ["X-Request-ID": "one"])
-        let second = try h.client.send("GET", "/schemas/ids/1", headers: ["X-Request-ID": "two"])
+        let first = try h.send("GET", "/schemas/ids/1", headers: ["X-Request-ID": "one"])
+        let second = try h.send("GET", "/schemas/ids/1", headers: ["X-Request-ID": "two"])
         #expect(first.headers["x-request-id"] == "one" && second.headers["x-request-id"] == "two")
+        #expect(first.headers["content-type"] == "application/vnd.schemaregistry.v1+json")
         #expect(first.body == second.body && first.json["schema"] != nil)
     }
 
