@@ -79,7 +79,10 @@ let package = Package(
         .testTarget(name: "CompatibilityTests", dependencies: ["TestSupport", "Avro", "JSON"]),
         .testTarget(name: "AvroCodecTests", dependencies: ["TestSupport", "AvroCodec", "Avro", "JSON"]),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", "RegistrySQLite", "Avro", "JSON"]),
-        .testTarget(name: "RegistryServerTests", dependencies: ["TestSupport", "Avro", "JSON", "RegistryServer"]),
+        .testTarget(name: "RegistryServerTests", dependencies: [
+            "TestSupport", "Avro", "JSON", "RegistryServer", "RegistryCore", "RegistrySQLite", "RegistryAuth",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "SerdeTests", dependencies: ["TestSupport", "SchemaRegistrySerde", "SchemaRegistryClient", "AvroCodec", "Avro", "JSON"]),
         .testTarget(name: "RegistryAuthTests", dependencies: ["RegistryAuth", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "SchemaRegistryCLI", "Avro", "JSON"]),

@@ -6,7 +6,7 @@ import Testing
 struct EndpointTests {
     @Test("GET / answers {} and GET /schemas/types lists AVRO, in the registry's media type")
     func rootAndTypes() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         let root = try h.get("/")
         #expect(root.status == 200)
         #expect(root.text == "{}")
@@ -17,7 +17,7 @@ struct EndpointTests {
 
     @Test("register, then read the version, the schema by id and its raw text")
     func registerAndRead() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         let registered = try h.post("/subjects/users-value/versions", schemaBody(userV1))
         #expect(registered.status == 200)
         let id = try #require(registered.json["id"]?.int)
@@ -58,7 +58,7 @@ struct EndpointTests {
 
     @Test("GET /schemas lists versions with subjectPrefix, latestOnly, offset and limit")
     func listSchemas() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         _ = try h.register("a-value", userV1)
         _ = try h.register("a-value", userV2)
         _ = try h.register("b-value", userV1)
@@ -72,7 +72,7 @@ struct EndpointTests {
 
     @Test("GET /subjects and /subjects/{s}/versions with deleted and deletedOnly")
     func listSubjectsAndVersions() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         _ = try h.register("live", userV1)
         _ = try h.register("gone", userV1)
         _ = try h.register("gone", userV2)
@@ -89,7 +89,7 @@ struct EndpointTests {
 
     @Test("POST /subjects/{s} looks a schema up; misses are 40401 and 40403")
     func lookUp() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         let id = try #require(try h.register("orders", userV1))
         let found = try h.post("/subjects/orders", schemaBody(userV1))
         #expect(found.status == 200)
@@ -111,7 +111,7 @@ struct EndpointTests {
 
     @Test("compatibility checks against one version and against the subject, verbose or not")
     func compatibility() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         _ = try h.register("compat", userV1)
         let good = try h.post("/compatibility/subjects/compat/versions/latest", schemaBody(userV2))
         #expect(good.status == 200)
@@ -133,7 +133,7 @@ struct EndpointTests {
 
     @Test("config: global and per subject, defaultToGlobal, PUT echo, DELETE")
     func config() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         #expect(try h.get("/config").json["compatibilityLevel"]?.stringValue == "BACKWARD")
         let put = try h.put("/config", ["compatibility": "full"])
         #expect(put.status == 200)
@@ -159,7 +159,7 @@ struct EndpointTests {
 
     @Test("mode: global and per subject, PUT echo, invalid mode, DELETE")
     func mode() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         #expect(try h.get("/mode").json == ["mode": "READWRITE"])
         #expect(try h.get("/mode/orders").errorCode == 40409)
         #expect(try h.get("/mode/orders?defaultToGlobal=true").json == ["mode": "READWRITE"])

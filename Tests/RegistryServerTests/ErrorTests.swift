@@ -6,37 +6,37 @@ import Testing
 struct ErrorTests {
     @Test("unknown routes are 404 and wrong methods 405, both as JSON")
     func routing() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         for target in ["/nothing", "/subjects/a/versions/1/extra", "/schemas/ids/abc", "/subjects//versions"] {
             let reply = try h.get(target)
             #expect(reply.status == 404, "\(target)")
             #expect(reply.errorCode == 404, "\(target)")
             #expect(reply.message == "HTTP 404 Not Found", "\(target)")
         }
-        let wrongMethod = try h.client.send("PUT", "/subjects", body: Array("{}".utf8))
+        let wrongMethod = try h.send("PUT", "/subjects", body: Array("{}".utf8))
         #expect(wrongMethod.status == 405)
         #expect(wrongMethod.errorCode == 405)
         #expect(wrongMethod.message == "HTTP 405 Method Not Allowed")
-        #expect(try h.client.send("PATCH", "/config", body: Array("{}".utf8)).errorCode == 405)
+        #expect(try h.send("PATCH", "/config", body: Array("{}".utf8)).errorCode == 405)
         #expect(try h.delete("/schemas/ids/1").status == 405)
     }
 
     @Test("malformed JSON is 400, unsupported content types 415")
     func badBodies() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         for body in ["{\"schema\": ", "not json", "[1,2]", ""] {
-            let reply = try h.client.send("POST", "/subjects/s/versions", body: Array(body.utf8))
+            let reply = try h.send("POST", "/subjects/s/versions", body: Array(body.utf8))
             #expect(reply.status == 400, "\(body)")
             #expect(reply.errorCode == 400, "\(body)")
         }
-        let form = try h.client.send("POST", "/subjects/s/versions", body: Array(#"{"schema":"\"int\""}"#.utf8),
+        let form = try h.send("POST", "/subjects/s/versions", body: Array(#"{"schema":"\"int\""}"#.utf8),
                                      contentType: "application/x-www-form-urlencoded")
         #expect(form.status == 415)
         #expect(form.errorCode == 415)
         #expect(form.message == "HTTP 415 Unsupported Media Type")
         for type in ["application/json", "application/vnd.schemaregistry+json", "application/octet-stream",
                      "application/json; charset=utf-8", nil] {
-            let reply = try h.client.send("POST", "/subjects/s/versions", body: Array(#"{"schema":"\"int\""}"#.utf8),
+            let reply = try h.send("POST", "/subjects/s/versions", body: Array(#"{"schema":"\"int\""}"#.utf8),
                                           contentType: type)
             #expect(reply.status == 200, "\(type ?? "no content type")")
         }
@@ -44,7 +44,7 @@ struct ErrorTests {
 
     @Test("hostile input gets a clear error, never a crash or a 500")
     func hostileInput() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         let bodies: [[UInt8]] = [
             Array(deep.utf8), Array(#"{"schema":"\#(String(repeating: "[", count: 50_000))"}"#.utf8),
@@ -54,7 +54,7 @@ struct ErrorTests {
         for body in bodies {
             for target in ["/subjects/s/versions", "/subjects/s", "/compatibility/subjects/s/versions", "/config", "/mode"] {
                 let method = target.hasPrefix("/config") || target.hasPrefix("/mode") ? "PUT" : "POST"
-                let reply = try h.client.send(method, target, body: body)
+                let reply = try h.send(method, target, body: body)
                 // A valid object without known members is an empty config update, which Confluent accepts.
                 let emptyUpdate = target == "/config" && reply.status == 200 && reply.text == "{}"
                 #expect(emptyUpdate || [400, 404, 409, 422].contains(reply.status), "\(target): \(reply.status) \(reply.text.prefix(200))")
@@ -71,7 +71,7 @@ struct ErrorTests {
 
     @Test("registry errors carry their code and status")
     func registryErrors() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         let invalid = try h.post("/subjects/s/versions", schemaBody(#"{"type":"record","name":"R"}"#))
         #expect(invalid.status == 422)
         #expect(invalid.errorCode == 42201)

@@ -23,7 +23,7 @@ let userV2 = recordSchema("User", fields: [nameField, #"{"name":"age","type":"in
 let userIncompatible = recordSchema("User", fields: [nameField, #"{"name":"country","type":"string"}"#])
 
 /// A running server and a keep-alive connection to it, stopped when the test ends.
-final class Harness {
+final class Harness: RegistryTestClient {
     let server: TestServer
     let client: HTTPConnection
 
@@ -37,15 +37,8 @@ final class Harness {
         server.stop()
     }
 
-    func get(_ target: String) throws -> HTTPReply { try client.send("GET", target) }
-    func delete(_ target: String) throws -> HTTPReply { try client.send("DELETE", target) }
-    func post(_ target: String, _ json: JSONValue) throws -> HTTPReply { try client.send("POST", target, json: json) }
-    func put(_ target: String, _ json: JSONValue) throws -> HTTPReply { try client.send("PUT", target, json: json) }
-
-    /// Registers `schema` under `subject` and returns the id (nil when the server refused).
-    func register(_ subject: String, _ schema: String, _ extra: [String: JSONValue] = [:]) throws -> Int? {
-        let reply = try post("/subjects/\(encodedSegment(subject))/versions", schemaBody(schema, extra))
-        return reply.status == 200 ? reply.json.objectValue?["id"]?.numberValue?.int64Value.map(Int.init) : nil
+    func send(_ method: String, _ target: String, body: [UInt8]?, contentType: String?, headers: [String: String]) throws -> HTTPReply {
+        try client.send(method, target, body: body, contentType: contentType, headers: headers)
     }
 }
 

@@ -6,7 +6,7 @@ import TestSupport
 struct HealthTests {
     @Test("GET /health reports the server and its database")
     func healthy() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         let reply = try h.get("/health")
         #expect(reply.status == 200)
         #expect(reply.json["status"]?.stringValue == "UP")
@@ -15,7 +15,7 @@ struct HealthTests {
 
     @Test("GET /health and writes answer 503 with a retry hint while another process holds the database's write lock")
     func databaseLocked() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         #expect(try h.get("/health").status == 200)
         // Another process holds the write lock past the server's 5 s busy timeout.
         let locker = Process()
@@ -26,7 +26,7 @@ struct HealthTests {
             db.execute("BEGIN EXCLUSIVE")
             print("locked", flush=True)
             time.sleep(20)
-            """, h.server.dbPath]
+            """, h.dbPath]
         let output = Pipe()
         locker.standardOutput = output
         try locker.run()
@@ -37,31 +37,37 @@ struct HealthTests {
         #expect(reply.json["status"]?.stringValue == "DOWN")
         #expect(reply.json["database"]?.stringValue?.contains("locked") == true)
         // A busy store is a passing state: 503 and Retry-After, Confluent's 50002, SQLite's own code in the message.
-        let write = try h.client.send("POST", "/subjects/busy/versions", body: Array(#"{"schema":"\"int\""}"#.utf8))
+        let write = try h.send("POST", "/subjects/busy/versions", body: Array(#"{"schema":"\"int\""}"#.utf8))
         #expect(write.status == 503, "\(write.text)")
         #expect(write.headers["retry-after"] == "1")
         #expect(write.errorCode == 50002)
         #expect(write.message?.contains("SQLITE_BUSY") == true, "\(write.text)")
         locker.terminate()
         locker.waitUntilExit()
-        #expect(try h.client.send("POST", "/subjects/busy/versions", body: Array(#"{"schema":"\"int\""}"#.utf8)).status == 200)
+        #expect(try h.send("POST", "/subjects/busy/versions", body: Array(#"{"schema":"\"int\""}"#.utf8)).status == 200)
     }
 
     @Test("every answer carries an X-Request-ID; a well-formed incoming one is kept")
     func requestIds() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         let generated = try #require(try h.get("/subjects").headers["x-request-id"])
         #expect(generated.count == 32 && generated.allSatisfy(\.isHexDigit))
         #expect(try h.get("/subjects").headers["x-request-id"] != generated)
-        let kept = try h.client.send("GET", "/subjects", headers: ["X-Request-ID": "trace-42.a:b_c"])
+        let kept = try h.send("GET", "/subjects", headers: ["X-Request-ID": "trace-42.a:b_c"])
         #expect(kept.headers["x-request-id"] == "trace-42.a:b_c")
-        let replaced = try h.client.send("GET", "/subjects", headers: ["X-Request-ID": "bad id<script>"])
+        let replaced = try h.send("GET", "/subjects", headers: ["X-Request-ID": "bad id<script>"])
         #expect(replaced.headers["x-request-id"]?.count == 32)
-        // Cached answers carry it too.
+        #expect(try h.get("/nothing").headers["x-request-id"]?.count == 32)
+    }
+
+    @Test("a cached answer, sent from its shared bytes, carries each request's own X-Request-ID over the wire")
+    func requestIdsOnCachedAnswers() throws {
+        let h = try Harness()
         _ = try h.register("s", userV1)
-        let first = try h.client.send("GET", "/schemas/ids/1", headers: ["X-Request-ID": "one"])
-        let second = try h.client.send("GET", "/schemas/ids/1", headers: ["X-Request-ID": "two"])
+        let first = try h.send("GET", "/schemas/ids/1", headers: ["X-Request-ID": "one"])
+        let second = try h.send("GET", "/schemas/ids/1", headers: ["X-Request-ID": "two"])
         #expect(first.headers["x-request-id"] == "one" && second.headers["x-request-id"] == "two")
+        #expect(first.headers["content-type"] == "application/vnd.schemaregistry.v1+json")
         #expect(first.body == second.body && first.json["schema"] != nil)
     }
 

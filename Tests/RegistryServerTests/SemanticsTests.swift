@@ -2,11 +2,11 @@ import JSON
 import Foundation
 import Testing
 
-@Suite("Registry semantics over HTTP")
+@Suite("Registry semantics")
 struct SemanticsTests {
     @Test("the same schema in two subjects has one id; registering again is idempotent")
     func identity() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         let first = try #require(try h.register("one", userV1))
         #expect(try h.register("two", userV1) == first)
         #expect(try h.register("one", userV1) == first)
@@ -16,7 +16,7 @@ struct SemanticsTests {
 
     @Test("versions keep counting after a soft delete; hard delete needs a soft delete first")
     func deletes() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         _ = try h.register("s", userV1)
         let second = try #require(try h.register("s", userV2))
         let live = try h.delete("/subjects/s/versions/2?permanent=true")
@@ -78,7 +78,7 @@ struct SemanticsTests {
 
     @Test("READONLY refuses writes with 42205 and still serves reads")
     func readOnly() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         let id = try #require(try h.register("s", userV1))
         #expect(try h.put("/mode", ["mode": "READONLY"]).status == 200)
         let refused = try h.post("/subjects/s/versions", schemaBody(userV2))
@@ -92,7 +92,7 @@ struct SemanticsTests {
 
     @Test("IMPORT registers with the given ids and versions; READWRITE refuses ids")
     func importMode() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         let withId = try h.post("/subjects/s/versions", schemaBody(userV1, ["id": 100, "version": 1]))
         #expect(withId.errorCode == 42205)
         #expect(try h.put("/mode", ["mode": "IMPORT"]).status == 200)
@@ -115,7 +115,7 @@ struct SemanticsTests {
 
     @Test("a cached schema-by-id answer does not outlive a hard delete, and IMPORT cannot reuse the id")
     func cacheFollowsDeletes() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         #expect(try h.put("/mode", ["mode": "IMPORT"]).status == 200)
         #expect(try h.post("/subjects/s/versions", schemaBody(userV1, ["id": 42, "version": 1])).status == 200)
         let before = try h.get("/schemas/ids/42").json["schema"]?.stringValue
@@ -133,7 +133,7 @@ struct SemanticsTests {
 
     @Test("invalid subjects are 42208")
     func invalidSubjects() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         for subject in ["__GLOBAL", "a%01b"] {
             let reply = try h.post("/subjects/\(subject)/versions", schemaBody(userV1))
             #expect(reply.status == 422, "\(subject)")
@@ -143,7 +143,7 @@ struct SemanticsTests {
 
     @Test("references: resolved at registration, listed by referencedby, protected by 42206")
     func references() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         let address = recordSchema("Address", fields: [#"{"name":"street","type":"string"}"#])
         let addressId = try #require(try h.register("address", address))
         let person = recordSchema("Person", fields: [nameField, #"{"name":"home","type":"com.example.Address"}"#])
@@ -169,7 +169,7 @@ struct SemanticsTests {
 
     @Test("percent-encoded subjects: slashes, spaces and unicode stay one path segment")
     func encodedSubjects() throws {
-        let h = try Harness()
+        let h = try APITestClient()
         for subject in ["team/orders-value", "with space", "ünïcødé-✓", "a%b", "plus+sign", "q?x=1&y"] {
             let encoded = encodedSegment(subject)
             let id = try #require(try h.register(subject, userV1), "\(subject)")

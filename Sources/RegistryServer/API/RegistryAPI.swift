@@ -259,14 +259,13 @@ public final class RegistryAPI: HTTPResponder {
         HTTPResponse(status: 200, contentType: schemaRegistryMediaType, body: Array(schema.schema.utf8))
     }
 
-    /// Serves a successful answer from `cache`, computing and preparing it once.
+    /// Serves a successful answer from `cache`, computing it once.
     private func cached<Key>(_ cache: ResponseCache<Key>, _ key: Key, _ compute: () throws -> HTTPResponse) throws -> HTTPResponse {
         let (hit, generation) = cache.lookUp(key)
-        if let hit { return HTTPResponse(hit) }
-        let response = try compute()
-        let prepared = PreparedResponse(status: response.status, contentType: response.contentType, body: response.body)
-        cache.store(prepared, for: key, computedAt: generation)
-        return HTTPResponse(prepared)
+        if let hit { return hit }
+        let response = try compute().sharingBody()
+        cache.store(response, for: key, computedAt: generation)
+        return response
     }
 }
 

@@ -143,62 +143,61 @@ public final class HTTPServer: @unchecked Sendable {
 
     fileprivate func handle(connection: OpaquePointer, method: String, state: RequestState, upload: UnsafePointer<CChar>?,
                             uploadSize: UnsafeMutablePointer<Int>) -> MHD_Result {
-        if !state.headersSeen {
+        // What libmicrohttpd passes in `upload` is taken whole: setting the size to 0 says so.
+        let received = uploadSize.pointee
+        switch state.phase {
+        case .started:
             // Answering on this first call would make libmicrohttpd drop keep-alive; only an oversized
             // declared body is answered now, before it is read, and that connection closes anyway.
-            state.headersSeen = true
             if requiresClientCertificate && !hasVerifiedClientCertificate(connection) {
-                state.answered = true
+                state.phase = .answeredEarly
                 return queue(responder.clientCertificateRequired(), on: connection, closing: true)
             }
             if let declared = header(connection, "Content-Length").flatMap({ Int($0) }) {
                 if declared > maxBodyBytes {
-                    state.answered = true
+                    state.phase = .answeredEarly
                     return queue(responder.payloadTooLarge(limit: maxBodyBytes), on: connection, closing: true)
                 }
                 state.body.reserveCapacity(declared)
             }
+            state.phase = .receiving
             return .YES
-        }
-        if let response = state.answerFromBlockingWork {
-            // Called again after `resume`: the answer is ready.
-            state.answerFromBlockingWork = nil
-            return queue(response, on: connection, closing: false, state: state)
-        }
-        let received = uploadSize.pointee
-        if state.answered {
+        case .answeredEarly, .answering:
             uploadSize.pointee = 0
             return .YES
-        }
-        if received > 0 {
+        case .answered(let response):
+            // Called again after `resume`: the blocking thread's answer is ready.
+            state.phase = .answering
+            return queue(response, on: connection, closing: false)
+        case .discarding(let dropped):
+            // libmicrohttpd accepts a response only before the body or after all of it, so a body without a
+            // declared length is read to its end and dropped; past a hard cap the connection is cut instead.
+            guard received > 0 else { return queue(responder.payloadTooLarge(limit: maxBodyBytes), on: connection, closing: false) }
             uploadSize.pointee = 0
-            if state.oversized {
-                // libmicrohttpd accepts a response only before the body or after all of it, so a body without a
-                // declared length is read to its end and dropped; past a hard cap the connection is cut instead.
-                state.discarded += received
-                return state.discarded > maxBodyBytes + Self.drainAllowance ? .NO : .YES
-            }
-            if state.body.count + received > maxBodyBytes {
-                state.oversized = true
-                state.discarded = state.body.count + received
-                state.body = []
+            state.phase = .discarding(dropped: dropped + received)
+            return dropped + received > maxBodyBytes + Self.drainAllowance ? .NO : .YES
+        case .receiving:
+            if received > 0 {
+                uploadSize.pointee = 0
+                if state.body.count + received > maxBodyBytes {
+                    state.phase = .discarding(dropped: state.body.count + received)
+                    state.body = []
+                } else if let upload {
+                    state.body.append(contentsOf: UnsafeRawBufferPointer(start: upload, count: received))
+                }
                 return .YES
             }
-            if let upload {
-                state.body.append(contentsOf: UnsafeRawBufferPointer(start: upload, count: received))
+            state.phase = .answering
+            let request = HTTPRequest(
+                method: method, target: state.target, contentType: header(connection, "Content-Type"), body: state.body,
+                authorization: header(connection, "Authorization"), requestID: header(connection, "X-Request-ID"))
+            state.body = []
+            if method != "GET" && method != "HEAD" {
+                answerOnBlockingThread(request, connection: connection, state: state)
+                return .YES
             }
-            return .YES
+            return queue(responder.respond(to: request), on: connection, closing: false)
         }
-        if state.oversized { return queue(responder.payloadTooLarge(limit: maxBodyBytes), on: connection, closing: false) }
-        let request = HTTPRequest(
-            method: method, target: state.target, contentType: header(connection, "Content-Type"), body: state.body,
-            authorization: header(connection, "Authorization"), requestID: header(connection, "X-Request-ID"))
-        state.body = []
-        if method != "GET" && method != "HEAD" {
-            answerOnBlockingThread(request, connection: connection, state: state)
-            return .YES
-        }
-        return queue(responder.respond(to: request), on: connection, closing: false, state: state)
     }
 
     /// Suspends the connection while a blocking thread answers `request`, then resumes it; libmicrohttpd
@@ -207,7 +206,7 @@ public final class HTTPServer: @unchecked Sendable {
         MHD_suspend_connection(connection)
         let suspended = SuspendedRequest(connection: connection, state: state)
         let answer: @Sendable () -> Void = { [responder] in
-            suspended.state.answerFromBlockingWork = responder.respond(to: request)
+            suspended.state.phase = .answered(responder.respond(to: request))
             MHD_resume_connection(suspended.connection)
         }
         // While the server stops, the pool takes no more work and a late request is answered here.
@@ -218,21 +217,8 @@ public final class HTTPServer: @unchecked Sendable {
         MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
     }
 
-    private func queue(_ response: HTTPResponse, on connection: OpaquePointer, closing: Bool,
-                       state: RequestState? = nil) -> MHD_Result {
-        if let prepared = response.prepared, let shared = prepared.handle, !closing {
-            if response.headers.isEmpty { return MHD_queue_response(connection, UInt32(response.status), shared) }
-            if let state, let handle = prepared.makeUnsharedHandle(headers: response.headers) {
-                // The bytes are read in place until the request completes, which releases `state`.
-                state.sending = prepared
-                defer { MHD_destroy_response(handle) }
-                return MHD_queue_response(connection, UInt32(response.status), handle)
-            }
-        }
-        let body = response.prepared?.body ?? response.body
-        guard let handle = makeMHDResponse(contentType: response.contentType, body: body, headers: response.headers,
-                                           closesConnection: closing)
-        else { return .NO }
+    private func queue(_ response: HTTPResponse, on connection: OpaquePointer, closing: Bool) -> MHD_Result {
+        guard let handle = makeMHDResponse(response, closesConnection: closing) else { return .NO }
         defer { MHD_destroy_response(handle) }
         return MHD_queue_response(connection, UInt32(response.status), handle)
     }
@@ -251,18 +237,28 @@ private struct SuspendedRequest: @unchecked Sendable {
 private final class RequestState {
     /// The request target exactly as sent (not percent-decoded), with its query string.
     let target: String
-    var headersSeen = false
-    /// Set once a response is queued early (a declared length over the limit).
-    var answered = false
-    var oversized = false
-    var discarded = 0
+    var phase = RequestPhase.started
     var body: [UInt8] = []
-    /// A prepared answer whose bytes are being sent without a copy.
-    var sending: PreparedResponse?
-    /// The answer a blocking thread made while the connection was suspended.
-    var answerFromBlockingWork: HTTPResponse?
 
     init(target: String) { self.target = target }
+}
+
+/// Where a request is between libmicrohttpd's calls to the access handler.
+private enum RequestPhase {
+    /// The headers have arrived and the handler has not been called yet.
+    case started
+    /// Collecting the body, until a call brings no more of it.
+    case receiving
+    /// The body outgrew the limit without declaring its length: the rest is read and dropped (`dropped` bytes
+    /// so far), then answered with 413.
+    case discarding(dropped: Int)
+    /// Answered before the body was read; whatever still arrives is ignored and the connection closes.
+    case answeredEarly
+    /// The request is complete and being answered: on a blocking thread while the connection is suspended,
+    /// or already queued.
+    case answering
+    /// A blocking thread's answer, queued when libmicrohttpd calls the handler again after the resume.
+    case answered(HTTPResponse)
 }
 
 private typealias URILogCallback = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, OpaquePointer?) -> UnsafeMutableRawPointer?
