@@ -312,7 +312,7 @@ public final class Registry: Sendable {
             guard let subject else { return state.effectiveMode(nil) }
             if let own = state.modes[subject] { return own }
             guard defaultToGlobal else { throw .subjectModeNotFound(subject) }
-            return state.effectiveMode(nil)
+            return state.effectiveMode(subject)
         }
     }
 
@@ -322,7 +322,7 @@ public final class Registry: Sendable {
         return try write { state throws(RegistryError) in
             var changes: [StoreChange] = [.setMode(subject: subject, mode)]
             if mode == .import && state.effectiveMode(subject) != .import {
-                let inScope = subject.map { [$0] } ?? Array(state.subjects.keys)
+                let inScope = Self.subjects(inScopeOf: subject, state: state)
                 if !force && inScope.contains(where: { state.latestLiveEntry($0) != nil }) {
                     throw .operationNotPermitted("Cannot import since found existing subjects")
                 }
@@ -660,6 +660,14 @@ public final class Registry: Sendable {
             changes.append(.deleteSchema(key))
         }
         return changes
+    }
+
+    /// The subjects a setting of `scope` governs: one subject, a context's (`:.ctx:`), or all (nil).
+    private static func subjects(inScopeOf scope: String?, state: RegistryIndex) -> [String] {
+        guard let scope else { return Array(state.subjects.keys) }
+        let qualified = QualifiedSubject(parsing: scope)
+        guard qualified.name.isEmpty else { return [scope] }
+        return state.subjects.keys.filter { QualifiedSubject.context(of: $0) == qualified.context }
     }
 
     /// Changes that drop a subject's own config and mode, when its last version goes.

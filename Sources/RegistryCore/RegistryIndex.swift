@@ -145,14 +145,32 @@ struct RegistryIndex: Sendable {
 
     func maxSchemaId(in context: String) -> Int { maxSchemaIds[context] ?? 0 }
 
-    func effectiveMode(_ subject: String?) -> RegistryMode {
-        subject.flatMap { modes[$0] } ?? globalMode ?? .readWrite
+    /// Where a setting is looked for, nearest first: the subject's own, then its context's (`:.ctx:`, kept
+    /// under that key like a subject's), then the global one (nil).
+    static func settingScopes(_ subject: String?) -> [String?] {
+        guard let subject else { return [nil] }
+        let context = QualifiedSubject.context(of: subject)
+        let contextKey = QualifiedSubject.prefix(ofContext: context)
+        if context == QualifiedSubject.defaultContext || contextKey == subject { return [subject, nil] }
+        return [subject, contextKey, nil]
     }
 
+    func effectiveMode(_ subject: String?) -> RegistryMode {
+        for scope in Self.settingScopes(subject) {
+            if let mode = scope == nil ? globalMode : modes[scope!] { return mode }
+        }
+        return .readWrite
+    }
+
+    /// Each field from the nearest scope that sets it.
     func effectiveConfig(_ subject: String?) -> CompatibilityConfig {
-        let own = subject.flatMap { configs[$0] }
-        return CompatibilityConfig(
-            compatibilityLevel: own?.compatibilityLevel ?? globalConfig?.compatibilityLevel ?? CompatibilityConfig.defaultLevel,
-            normalize: own?.normalize ?? globalConfig?.normalize)
+        var level: CompatibilityLevel?
+        var normalize: Bool?
+        for scope in Self.settingScopes(subject) {
+            let config = scope == nil ? globalConfig : configs[scope!]
+            level = level ?? config?.compatibilityLevel
+            normalize = normalize ?? config?.normalize
+        }
+        return CompatibilityConfig(compatibilityLevel: level ?? CompatibilityConfig.defaultLevel, normalize: normalize)
     }
 }

@@ -1,3 +1,4 @@
+import Avro
 import RegistryCore
 import RegistryModel
 import Testing
@@ -42,5 +43,31 @@ import Testing
         expectError(42201) { try registry.register(subject: "person", request(person, references: [reference]), normalize: false) }
         #expect(try registry.referencedBy(subject: ":.b:address", .number(1)) == [registered.schema.id])
         expectError(42206) { try registry.deleteSubject(":.b:address", permanent: false) }
+    }
+
+    @Test func settingsResolveSubjectThenContextThenGlobal() throws {
+        let database = TempDatabase()
+        defer { database.remove() }
+        let registry = try database.open()
+        _ = try registry.setConfig(subject: nil, CompatibilityConfig(compatibilityLevel: .full))
+        _ = try registry.setConfig(subject: ":.a:", CompatibilityConfig(compatibilityLevel: CompatibilityLevel.none, normalize: true))
+        _ = try registry.setConfig(subject: ":.a:pinned", CompatibilityConfig(compatibilityLevel: .forward))
+        #expect(try registry.config(subject: ":.a:s", defaultToGlobal: true) == CompatibilityConfig(compatibilityLevel: CompatibilityLevel.none, normalize: true))
+        #expect(try registry.config(subject: ":.a:pinned", defaultToGlobal: true) == CompatibilityConfig(compatibilityLevel: .forward, normalize: true))
+        #expect(try registry.config(subject: ":.b:s", defaultToGlobal: true).compatibilityLevel == .full)
+        #expect(try registry.config(subject: "s", defaultToGlobal: true).compatibilityLevel == .full)
+        // NONE in context .a: an incompatible change goes through there and nowhere else.
+        _ = try registry.register(subject: ":.a:s", request(userV1), normalize: false)
+        _ = try registry.register(subject: ":.a:s", request(userBreaking), normalize: false)
+        _ = try registry.register(subject: "s", request(userV1), normalize: false)
+        expectError(40901) { try registry.register(subject: "s", request(userBreaking), normalize: false) }
+
+        _ = try registry.setMode(subject: ":.a:", .readOnly, force: false)
+        expectError(42205) { try registry.register(subject: ":.a:t", request(userV1), normalize: false) }
+        _ = try registry.register(subject: ":.b:t", request(userV1), normalize: false)
+        #expect(try registry.mode(subject: ":.a:t", defaultToGlobal: true) == .readOnly)
+        // Entering IMPORT in a context minds only that context's subjects.
+        expectError(42205) { try registry.setMode(subject: ":.b:", .import, force: false) }
+        _ = try registry.setMode(subject: ":.c:", .import, force: false)
     }
 }
