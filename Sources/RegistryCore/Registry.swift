@@ -83,6 +83,47 @@ public final class Registry: Sendable {
         return found
     }
 
+    /// Which context's id `id` a request means, as Confluent's `getSchemaKeyUsingContexts` decides (40403 when none):
+    /// - no subject: the default context;
+    /// - a context (`:.ctx:`) or a subject of a named context (`:.ctx:s`): that context, and for a subject only
+    ///   if it holds the id;
+    /// - a plain subject: the default context if the subject holds the id there, else the first context where the
+    ///   subject of that name does, else the default context if anything holds the id there.
+    public func locateSchema(id: Int, subject: String?) throws(RegistryError) -> ContextId {
+        let found = index.withLock { state -> ContextId? in
+            func holds(_ subject: String?, _ key: ContextId) -> Bool {
+                guard let holders = state.holders[key], !holders.isEmpty else { return false }
+                return subject.map { name in holders.contains { $0.subject == name } } ?? true
+            }
+            guard let subject else {
+                let key = ContextId(id: id)
+                return state.schemas[key] != nil ? key : nil
+            }
+            let qualified = QualifiedSubject(parsing: subject)
+            let named = ContextId(context: qualified.context, id: id)
+            if qualified.name.isEmpty { return state.schemas[named] != nil ? named : nil }
+            if !qualified.isDefaultContext { return holds(qualified.qualified, named) ? named : nil }
+            if holds(subject, named) { return named }
+            for context in Self.contexts(state) where context != QualifiedSubject.defaultContext {
+                let key = ContextId(context: context, id: id)
+                if holds(QualifiedSubject(context: context, name: subject).qualified, key) { return key }
+            }
+            return holds(nil, named) ? named : nil
+        }
+        guard let found else { throw .schemaNotFound(String(id)) }
+        return found
+    }
+
+    /// Every context that holds a subject or a schema, sorted; the default context always.
+    public func contexts() -> [String] { index.withLock { Self.contexts($0) } }
+
+    private static func contexts(_ state: RegistryIndex) -> [String] {
+        var found: Set<String> = [QualifiedSubject.defaultContext]
+        for context in state.maxSchemaIds.keys { found.insert(context) }
+        for subject in state.subjects.keys where subject.hasPrefix(":.") { found.insert(QualifiedSubject.context(of: subject)) }
+        return found.sorted()
+    }
+
     /// The schema with this guid: the default context's when it has the content, else the first context's that
     /// does (40403). A guid names content, which has the same guid in every context.
     public func schema(guid: String) throws(RegistryError) -> StoredSchema {
@@ -124,7 +165,7 @@ public final class Registry: Sendable {
     public func schemas(subjectPrefix: String, includeDeleted: Bool, latestOnly: Bool, offset: Int, limit: Int) -> [RegisteredVersion] {
         index.withLock { state in
             var found: [RegisteredVersion] = []
-            for subject in state.subjects.keys.sorted() where subject.hasPrefix(subjectPrefix) {
+            for subject in state.subjects.keys.sorted() where Self.subject(subject, matches: subjectPrefix) {
                 let visible = state.entries(subject).filter { includeDeleted || !$0.deleted }
                 let chosen = latestOnly ? Array(visible.suffix(1)) : visible
                 found += chosen.map { state.subjectVersion(subject, $0) }
@@ -144,15 +185,22 @@ public final class Registry: Sendable {
     /// version; with `includeDeleted` also when it has only soft-deleted ones; with `deletedOnly` only when it
     /// has a soft-deleted version.
     public func subjects(prefix: String?, includeDeleted: Bool, deletedOnly: Bool) -> [String] {
-        let prefix = prefix == ":*:" ? "" : prefix ?? ""
-        return index.withLock { state in
+        index.withLock { state in
             state.subjects.compactMap { subject, entries in
-                guard subject.hasPrefix(prefix) else { return nil }
+                guard Self.subject(subject, matches: prefix ?? "") else { return nil }
                 let listed =
                     deletedOnly ? entries.contains { $0.deleted } : includeDeleted || entries.contains { !$0.deleted }
                 return listed ? subject : nil
             }.sorted()
         }
+    }
+
+    /// Whether a listing with `subjectPrefix` shows `subject`: empty or `:*:` shows every context, `:*:name` a name
+    /// in any context, `:.ctx:name` (or a plain name, in the default context) the subjects that start with it.
+    static func subject(_ subject: String, matches prefix: String) -> Bool {
+        guard prefix.hasPrefix(QualifiedSubject.wildcard) else { return subject.hasPrefix(prefix) }
+        let name = prefix.dropFirst(QualifiedSubject.wildcard.count)
+        return name.isEmpty || QualifiedSubject(parsing: subject).name.hasPrefix(name)
     }
 
     /// Version numbers of a subject, ascending (40401 when it has none to show).
@@ -170,6 +218,25 @@ public final class Registry: Sendable {
         try index.withLock { state throws(RegistryError) in
             let entry = try Self.resolve(version, of: subject, includeDeleted: includeDeleted, state: state)
             return state.subjectVersion(subject, entry)
+        }
+    }
+
+    /// The newest version whose metadata `properties` hold every pair of `metadata` (Confluent's
+    /// `getLatestWithMetadata`); 40401 for a subject with nothing to show, 40403 when none matches.
+    public func latestVersion(subject: String, matchingMetadata metadata: [String: String], includeDeleted: Bool)
+        throws(RegistryError) -> RegisteredVersion
+    {
+        try index.withLock { state throws(RegistryError) in
+            let entries = state.entries(subject).filter { includeDeleted || !$0.deleted }
+            guard !entries.isEmpty else { throw .subjectNotFound(subject) }
+            for entry in entries.reversed() {
+                let properties = state.schemas[entry.schemaKey]?.metadata?["properties"]?.objectValue
+                guard let properties else { continue }
+                if metadata.allSatisfy({ properties[$0.key]?.stringValue == $0.value }) {
+                    return state.subjectVersion(subject, entry)
+                }
+            }
+            throw .schemaNotFound
         }
     }
 
@@ -232,6 +299,17 @@ public final class Registry: Sendable {
             if state.holders[entry.schemaKey] == [key] { changes.append(.deleteSchema(entry.schemaKey)) }
             if state.entries(subject).count == 1 { changes += Self.forgetSettings(of: subject, state: state) }
             return (entry.version, changes)
+        }
+    }
+
+    /// Forgets an empty context (its id counter included); 42211 while any subject is in it, 40401 for none.
+    public func deleteContext(_ context: String) throws(RegistryError) {
+        try write { state throws(RegistryError) in
+            guard Self.contexts(state).contains(context) else { throw .subjectNotFound(context) }
+            guard !state.subjects.keys.contains(where: { QualifiedSubject.context(of: $0) == context }) else {
+                throw RegistryError(code: 42211, message: "The specified context '\(context)' is not empty.")
+            }
+            return ((), [.deleteContext(context)])
         }
     }
 

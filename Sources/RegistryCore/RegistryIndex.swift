@@ -82,6 +82,8 @@ struct RegistryIndex: Sendable {
             if let subject { configs[subject] = config } else { globalConfig = config }
         case .setMode(let subject, let mode):
             if let subject { modes[subject] = mode } else { globalMode = mode }
+        case .deleteContext(let context):
+            maxSchemaIds[context] = nil
         }
     }
 

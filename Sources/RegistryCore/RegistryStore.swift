@@ -70,4 +70,6 @@ public enum StoreChange: Sendable, Hashable {
     case setConfig(subject: String?, CompatibilityConfig?)
     /// Sets (or with nil removes) the mode of a subject, or the global one when `subject` is nil.
     case setMode(subject: String?, RegistryMode?)
+    /// Forgets a context that holds no subject, and with it its highest issued id.
+    case deleteContext(String)
 }

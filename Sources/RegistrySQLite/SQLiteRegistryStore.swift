@@ -229,6 +229,8 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
             } else {
                 try connection.run("DELETE FROM modes WHERE scope = ?", [scope])
             }
+        case .deleteContext(let context):
+            try connection.run("DELETE FROM contexts WHERE context = ?", [.text(context)])
         }
     }
 

@@ -99,6 +99,15 @@ enum Entities {
         ["mode": .string(mode.rawValue)]
     }
 
+    /// `ServerClusterId` (`GET /v1/metadata/id`): this registry has no Kafka cluster; the registry cluster is named as
+    /// Confluent's default group id names it.
+    static let clusterId: JSONValue = [
+        "scope": ["path": [], "clusters": ["kafka-cluster": nil, "schema-registry-cluster": "schema-registry"]]
+    ]
+
+    /// `SchemaRegistryServerVersion` (`GET /v1/metadata/version`); no commit id is built in, so none is sent.
+    static let serverVersion: JSONValue = ["version": .string(RegistryAPI.version)]
+
     static func integers(_ values: [Int]) -> JSONValue {
         .array(values.map { .number(JSONNumber($0)) })
     }

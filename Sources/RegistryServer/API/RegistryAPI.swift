@@ -6,6 +6,9 @@ import RegistryModel
 
 /// Confluent's Schema Registry REST API over a `Registry`.
 public final class RegistryAPI: HTTPResponder {
+    /// This server's release, as `GET /v1/metadata/version` reports it.
+    public static let version = "0.5.0"
+
     private let registry: Registry
     private let logger: Logger
     /// nil: authentication is off and every request may do everything.
@@ -45,8 +48,16 @@ public final class RegistryAPI: HTTPResponder {
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         let started = ContinuousClock.now
         let requestID = RequestID.accepting(request.requestID)
-        let route = Route(request.pathSegments)
-        var response = answer(request, route: route)
+        var route: Route?
+        var response: HTTPResponse
+        do {
+            // `/contexts/{context}/...` is the plain API in that context.
+            let target = try ContextPath.rewrite(request.pathSegments, query: request.query)
+            route = Route(target?.segments ?? request.pathSegments)
+            response = answer(request, route: route, query: Query(target?.query ?? request.query))
+        } catch {
+            response = .error(code: 400, message: error.message, status: 400)
+        }
         response.headers.append((name: "X-Request-ID", value: requestID))
         let elapsed = ContinuousClock.now - started
         if let metrics {
@@ -67,7 +78,7 @@ public final class RegistryAPI: HTTPResponder {
         return response
     }
 
-    private func answer(_ request: HTTPRequest, route: Route?) -> HTTPResponse {
+    private func answer(_ request: HTTPRequest, route: Route?, query: Query) -> HTTPResponse {
         guard let route else { return .httpError(404) }
         let method = request.method == "HEAD" ? "GET" : request.method
         guard route.allows(method) else { return .httpError(405) }
@@ -83,7 +94,7 @@ public final class RegistryAPI: HTTPResponder {
         let response: HTTPResponse
         do {
             try access.check(route, method: method)
-            response = try answer(route, method: method, request: request, access: access)
+            response = try answer(route, method: method, request: request, query: query, access: access)
         } catch let error as RegistryError {
             if error.httpStatus >= 500 { logger.error("\(method) \(request.pathSegments): \(error)") }
             response = .error(error)
@@ -103,8 +114,9 @@ public final class RegistryAPI: HTTPResponder {
         return response
     }
 
-    private func answer(_ route: Route, method: String, request: HTTPRequest, access: RequestAccess) throws -> HTTPResponse {
-        let query = Query(request.query)
+    private func answer(_ route: Route, method: String, request: HTTPRequest, query: Query, access: RequestAccess) throws
+        -> HTTPResponse
+    {
         switch (route, method) {
         case (.root, _):
             return .json([:])
@@ -131,32 +143,40 @@ public final class RegistryAPI: HTTPResponder {
 
         case (.schemaById(let idText), _):
             let id = try schemaId(idText)
-            try access.requireReadable(schema: ContextId(id: id), in: registry, notFoundKey: String(id))
-            if query.string("subject") == nil && !query.flag("fetchMaxId") {
+            let subject = query.string("subject")
+            if subject == nil && !query.flag("fetchMaxId") {
+                try access.requireReadable(schema: ContextId(id: id), in: registry, notFoundKey: String(id))
                 return try cached(schemaAnswers, .byId(id)) { .json(Entities.schemaString(try registry.schema(id: id))) }
             }
-            let schema = try registry.schema(id: id)
+            let key = try registry.locateSchema(id: id, subject: subject)
+            try access.requireReadable(schema: key, in: registry, notFoundKey: String(id))
+            let schema = try registry.schema(id: id, context: key.context)
             var placement: SubjectVersion?
-            if let subject = query.string("subject"), access.mayRead(subject) {
-                placement = try registry.subjectVersions(forSchema: ContextId(id: id), includeDeleted: true).last { $0.subject == subject }
+            if let subject, access.mayRead(subject) {
+                let holder = StoredSchema.qualify(QualifiedSubject(parsing: subject).name, in: key.context)
+                placement = try registry.subjectVersions(forSchema: key, includeDeleted: true).last { $0.subject == holder }
             }
-            let maxId = query.flag("fetchMaxId") ? registry.maxSchemaId() : nil
+            let maxId = query.flag("fetchMaxId") ? registry.maxSchemaId(in: key.context) : nil
             return .json(Entities.schemaString(schema, subjectVersion: placement, maxId: maxId))
         case (.schemaTextById(let idText), _):
             let id = try schemaId(idText)
-            try access.requireReadable(schema: ContextId(id: id), in: registry, notFoundKey: String(id))
+            let key = try registry.locateSchema(id: id, subject: query.string("subject"))
+            try access.requireReadable(schema: key, in: registry, notFoundKey: String(id))
+            if key.context != QualifiedSubject.defaultContext { return rawSchema(try registry.schema(id: id, context: key.context)) }
             return try cached(schemaAnswers, .textById(id)) { rawSchema(try registry.schema(id: id)) }
         case (.subjectsBySchemaId(let idText), _):
             let id = try schemaId(idText)
-            try access.requireReadable(schema: ContextId(id: id), in: registry, notFoundKey: String(id))
-            let refs = try registry.subjectVersions(forSchema: ContextId(id: id), includeDeleted: query.flag("deleted"))
+            let key = try registry.locateSchema(id: id, subject: query.string("subject"))
+            try access.requireReadable(schema: key, in: registry, notFoundKey: String(id))
+            let refs = try registry.subjectVersions(forSchema: key, includeDeleted: query.flag("deleted"))
                 .filter { access.mayRead($0.subject) }
             var seen = Set<String>()
             return .json(Entities.strings(refs.map(\.subject).filter { seen.insert($0).inserted }))
         case (.versionsBySchemaId(let idText), _):
             let id = try schemaId(idText)
-            try access.requireReadable(schema: ContextId(id: id), in: registry, notFoundKey: String(id))
-            let refs = try registry.subjectVersions(forSchema: ContextId(id: id), includeDeleted: query.flag("deleted"))
+            let key = try registry.locateSchema(id: id, subject: query.string("subject"))
+            try access.requireReadable(schema: key, in: registry, notFoundKey: String(id))
+            let refs = try registry.subjectVersions(forSchema: key, includeDeleted: query.flag("deleted"))
                 .filter { access.mayRead($0.subject) }
             return .json(.array(refs.map { ["subject": .string($0.subject), "version": .number(JSONNumber($0.version))] }))
         case (.schemaByGuid(let guid), _):
@@ -165,9 +185,29 @@ public final class RegistryAPI: HTTPResponder {
             }
             return try cached(schemaAnswers, .byGuid(guid)) { .json(Entities.schemaString(try registry.schema(guid: guid))) }
         case (.idsByGuid(let guid), _):
-            let schema = try registry.schema(guid: guid)
-            try access.requireReadable(schema: schema.key, in: registry, notFoundKey: guid)
-            return .json([["context": ".", "id": .number(JSONNumber(schema.id))]])
+            var keys: [ContextId] = []
+            for key in try registry.ids(ofGuid: guid) {
+                do { try access.requireReadable(schema: key, in: registry, notFoundKey: guid) } catch { continue }
+                keys.append(key)
+            }
+            guard !keys.isEmpty else { throw RegistryError(code: 40403, message: "Schema \(guid) not found") }
+            return .json(.array(keys.map { ["context": .string($0.context), "id": .number(JSONNumber($0.id))] }))
+
+        case (.contexts, _):
+            let contexts = registry.contexts()
+            let offset = max(0, query.int("offset") ?? 0), limit = query.int("limit") ?? -1
+            let prefix = query.string("contextPrefix") ?? ""
+            let listed = contexts.filter { $0.hasPrefix(prefix) }.dropFirst(offset)
+            return .json(Entities.strings(Array(limit < 0 ? listed : listed.prefix(limit))))
+        case (.context(let name), _):
+            try registry.deleteContext(name)
+            return HTTPResponse(status: 204, contentType: schemaRegistryMediaType, body: [])
+        case (.serverMetadata(let name), _):
+            return .json(name == "id" ? Entities.clusterId : Entities.serverVersion)
+        case (.subjectMetadata(let subject), _):
+            let found = try registry.latestVersion(
+                subject: subject, matchingMetadata: Self.metadataFilter(query), includeDeleted: query.flag("deleted"))
+            return .json(Entities.subjectVersion(found))
 
         case (.subjects, _):
             var prefix = query.string("subjectPrefix")
@@ -284,6 +324,14 @@ private struct VersionAnswerKey: Hashable, Sendable {
 }
 
 /// Query parameters read the way JAX-RS converts them.
+extension RegistryAPI {
+    /// `key` and `value` of `GET /subjects/{subject}/metadata`, paired.
+    fileprivate static func metadataFilter(_ query: Query) -> [String: String] {
+        guard let key = query.string("key"), let value = query.string("value") else { return [:] }
+        return [key: value]
+    }
+}
+
 private struct Query {
     let parameters: [String: String]
 

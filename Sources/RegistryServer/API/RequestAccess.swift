@@ -18,8 +18,12 @@ struct RequestAccess {
         guard user != nil else { return }
         switch route {
         case .root, .schemaTypes, .schemas, .subjects, .schemaById, .schemaTextById, .subjectsBySchemaId,
-            .versionsBySchemaId, .schemaByGuid, .idsByGuid, .health, .metrics:
+            .versionsBySchemaId, .schemaByGuid, .idsByGuid, .contexts, .serverMetadata, .health, .metrics:
             return
+        case .context:
+            try require(.write, .config)
+        case .subjectMetadata(let subject):
+            try requireRead(subject)
         case .subject(let subject):
             try method == "POST" ? requireRead(subject) : requireWrite(subject)
         case .versions(let subject):
