@@ -124,6 +124,12 @@ public final class Registry: Sendable {
         return found.sorted()
     }
 
+    /// A stored schema's text with the named types of its references written out (Confluent's `format=resolved`).
+    public func resolvedText(of schema: StoredSchema) throws(RegistryError) -> String {
+        guard !schema.references.isEmpty else { return schema.schema }
+        return try index.withLock { state throws(RegistryError) in try parsedSchema(schema.key, state: state).resolvedJSON }
+    }
+
     /// The schema with this guid: the default context's when it has the content, else the first context's that
     /// does (40403). A guid names content, which has the same guid in every context.
     public func schema(guid: String) throws(RegistryError) -> StoredSchema {

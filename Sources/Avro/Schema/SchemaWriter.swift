@@ -9,11 +9,24 @@ extension AvroSchema {
     public var json: String { JSONWriter.write(jsonValue) }
 
     /// The schema as a JSON value; see `json`.
-    public var jsonValue: JSONValue { SchemaWriter(schema: self).write(root, namespace: nil) }
+    public var jsonValue: JSONValue { SchemaWriter(schema: self, inlined: nil).write(root, namespace: nil) }
+
+    /// The schema with the named types it takes from its references written out where first used, as Java's
+    /// `Schema.toString()` writes a schema parsed with its references (Confluent's `format=resolved`). Without
+    /// references it is `json`.
+    public var resolvedJSON: String {
+        JSONWriter.write(SchemaWriter(schema: self, inlined: SchemaWriter.Inlined()).write(root, namespace: nil))
+    }
 }
 
 private struct SchemaWriter {
     let schema: AvroSchema
+    /// When set, references to types defined elsewhere are written out once, at first use.
+    let inlined: Inlined?
+
+    final class Inlined {
+        var names: Set<String> = []
+    }
 
     /// The name to write for a use of `fullName` inside `namespace`: short when the namespace is the same.
     func relativeName(_ fullName: String, namespace: String?) -> String {
@@ -26,12 +39,20 @@ private struct SchemaWriter {
     func write(_ type: AvroType, namespace: String?) -> JSONValue {
         switch type {
         case .primitive: primitive(type)
-        case .reference(let fullName): .string(relativeName(fullName, namespace: namespace))
+        case .reference(let fullName): reference(fullName, namespace: namespace)
         case .union: union(type, namespace: namespace)
         case .array, .map: container(type, namespace: namespace)
         case .record: record(type, namespace: namespace)
         case .enumeration, .fixed: enumerationOrFixed(type, namespace: namespace)
         }
+    }
+
+    private func reference(_ fullName: String, namespace: String?) -> JSONValue {
+        guard let inlined, !schema.definedNames.contains(fullName), !inlined.names.contains(fullName),
+            let definition = schema.namedTypes[fullName]
+        else { return .string(relativeName(fullName, namespace: namespace)) }
+        inlined.names.insert(fullName)
+        return write(definition, namespace: namespace)
     }
 
     private func primitive(_ type: AvroType) -> JSONValue {

@@ -144,13 +144,13 @@ public final class RegistryAPI: HTTPResponder {
         case (.schemaById(let idText), _):
             let id = try schemaId(idText)
             let subject = query.string("subject")
-            if subject == nil && !query.flag("fetchMaxId") {
+            if subject == nil && !query.flag("fetchMaxId") && query.string("format") == nil {
                 try access.requireReadable(schema: ContextId(id: id), in: registry, notFoundKey: String(id))
                 return try cached(schemaAnswers, .byId(id)) { .json(Entities.schemaString(try registry.schema(id: id))) }
             }
             let key = try registry.locateSchema(id: id, subject: subject)
             try access.requireReadable(schema: key, in: registry, notFoundKey: String(id))
-            let schema = try registry.schema(id: id, context: key.context)
+            let schema = try formatted(try registry.schema(id: id, context: key.context), query)
             var placement: SubjectVersion?
             if let subject, access.mayRead(subject) {
                 let holder = StoredSchema.qualify(QualifiedSubject(parsing: subject).name, in: key.context)
@@ -162,7 +162,9 @@ public final class RegistryAPI: HTTPResponder {
             let id = try schemaId(idText)
             let key = try registry.locateSchema(id: id, subject: query.string("subject"))
             try access.requireReadable(schema: key, in: registry, notFoundKey: String(id))
-            if key.context != QualifiedSubject.defaultContext { return rawSchema(try registry.schema(id: id, context: key.context)) }
+            if key.context != QualifiedSubject.defaultContext || query.string("format") != nil {
+                return rawSchema(try formatted(try registry.schema(id: id, context: key.context), query))
+            }
             return try cached(schemaAnswers, .textById(id)) { rawSchema(try registry.schema(id: id)) }
         case (.subjectsBySchemaId(let idText), _):
             let id = try schemaId(idText)
@@ -205,8 +207,9 @@ public final class RegistryAPI: HTTPResponder {
         case (.serverMetadata(let name), _):
             return .json(name == "id" ? Entities.clusterId : Entities.serverVersion)
         case (.subjectMetadata(let subject), _):
-            let found = try registry.latestVersion(
+            var found = try registry.latestVersion(
                 subject: subject, matchingMetadata: Self.metadataFilter(query), includeDeleted: query.flag("deleted"))
+            found.schema = try formatted(found.schema, query)
             return .json(Entities.subjectVersion(found))
 
         case (.subjects, _):
@@ -231,6 +234,11 @@ public final class RegistryAPI: HTTPResponder {
                 subject: subject, includeDeleted: query.flag("deleted"), deletedOnly: query.flag("deletedOnly"))))
         case (.version(let subject, let versionText), "GET"):
             let deleted = query.flag("deleted")
+            if query.string("format") != nil {
+                var found = try registry.version(subject: subject, try VersionSelector(parsing: versionText), includeDeleted: deleted)
+                found.schema = try formatted(found.schema, query)
+                return .json(Entities.subjectVersion(found))
+            }
             return try cached(versionAnswers, VersionAnswerKey(subject: subject, version: versionText, deleted: deleted)) {
                 .json(Entities.subjectVersion(try registry.version(
                     subject: subject, try VersionSelector(parsing: versionText), includeDeleted: deleted)))
@@ -242,7 +250,7 @@ public final class RegistryAPI: HTTPResponder {
         case (.versionSchemaText(let subject, let versionText), _):
             let version = try registry.version(
                 subject: subject, try VersionSelector(parsing: versionText), includeDeleted: query.flag("deleted"))
-            return rawSchema(version.schema)
+            return rawSchema(try formatted(version.schema, query))
         case (.referencedBy(let subject, let versionText), _):
             return .json(Entities.integers(try registry.referencedBy(subject: subject, try VersionSelector(parsing: versionText))))
 
@@ -293,6 +301,15 @@ public final class RegistryAPI: HTTPResponder {
     private func schemaId(_ text: String) throws -> Int {
         guard let id = Int32(text) else { throw NotFound() }
         return Int(id)
+    }
+
+    /// The schema in the `format` asked for: `resolved` inlines what its references define; any other value is the
+    /// schema as stored, as Confluent ignores formats it does not know.
+    private func formatted(_ schema: StoredSchema, _ query: Query) throws(RegistryError) -> StoredSchema {
+        guard query.string("format") == "resolved" else { return schema }
+        var resolved = schema
+        resolved.schema = try registry.resolvedText(of: schema)
+        return resolved
     }
 
     private func rawSchema(_ schema: StoredSchema) -> HTTPResponse {
