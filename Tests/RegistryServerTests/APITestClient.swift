@@ -38,7 +38,7 @@ final class APITestClient: RegistryTestClient {
         }
         let request = HTTPRequest(
             method: method, target: target, contentType: body == nil ? nil : contentType, body: body ?? [],
-            authorization: header("Authorization"), requestID: header("X-Request-ID"))
+            authorization: header("Authorization"), requestID: header("X-Request-ID"), accept: header("Accept"))
         let response = api.respond(to: request)
         var replyHeaders = ["content-type": response.contentType]
         for (name, value) in response.headers { replyHeaders[name.lowercased()] = value }

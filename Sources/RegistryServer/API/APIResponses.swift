@@ -39,6 +39,7 @@ extension HTTPResponse {
         case 404: "Not Found"
         case 405: "Method Not Allowed"
         case 413: "Request Entity Too Large"
+        case 406: "Not Acceptable"
         case 415: "Unsupported Media Type"
         default: "Error"
         }

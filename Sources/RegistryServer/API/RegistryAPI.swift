@@ -91,6 +91,17 @@ public final class RegistryAPI: HTTPResponder {
         if method == "POST" || method == "PUT", let type = request.contentType, !acceptedRequestMediaTypes.contains(type) {
             return .httpError(415)
         }
+        var request = request
+        if let charset = request.charset, !request.body.isEmpty {
+            guard let encoding = RequestCharset.encoding(named: charset) else {
+                return .error(code: 415, message: "Unsupported charset '\(charset)' in the request's Content-Type", status: 415)
+            }
+            guard let utf8 = RequestCharset.utf8(request.body, from: encoding) else {
+                return .error(code: 400, message: "The request body is not valid \(charset)", status: 400)
+            }
+            request = request.with(body: utf8)
+        }
+        guard let responseType = MediaTypeNegotiation.responseType(accept: request.accept) else { return .httpError(406) }
         let response: HTTPResponse
         do {
             try access.check(route, method: method)
@@ -111,7 +122,8 @@ public final class RegistryAPI: HTTPResponder {
             versionAnswers.invalidate()
             if route.removesSchemas(with: method) { schemaAnswers.invalidate() }
         }
-        return response
+        guard responseType != schemaRegistryMediaType, response.contentType == schemaRegistryMediaType else { return response }
+        return HTTPResponse(status: response.status, contentType: responseType, body: response.body, headers: response.headers)
     }
 
     private func answer(_ route: Route, method: String, request: HTTPRequest, query: Query, access: RequestAccess) throws

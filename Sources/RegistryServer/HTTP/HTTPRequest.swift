@@ -8,18 +8,24 @@ public struct HTTPRequest: Sendable {
     public let query: [String: String]
     /// The media type of the body without parameters, lowercased; nil when the client sent none.
     public let contentType: String?
+    /// The `charset` parameter of the body's media type, lowercased; nil when the client named none.
+    public let charset: String?
+    /// The `Accept` header as sent; nil when absent.
+    public let accept: String?
     public let body: [UInt8]
     /// The `Authorization` header as sent; nil when absent.
     public let authorization: String?
     /// The `X-Request-ID` header as sent; nil when absent.
     public let requestID: String?
 
-    public init(method: String, pathSegments: [String], query: [String: String], contentType: String?, body: [UInt8],
-                authorization: String? = nil, requestID: String? = nil) {
+    public init(method: String, pathSegments: [String], query: [String: String], contentType: String?, charset: String? = nil,
+                body: [UInt8], authorization: String? = nil, requestID: String? = nil, accept: String? = nil) {
         self.method = method
         self.pathSegments = pathSegments
         self.query = query
         self.contentType = contentType
+        self.charset = charset
+        self.accept = accept
         self.body = body
         self.authorization = authorization
         self.requestID = requestID
@@ -27,12 +33,19 @@ public struct HTTPRequest: Sendable {
 
     /// Builds a request from the raw request target (`/subjects/a%2Fb/versions?deleted=true`).
     public init(method: String, target: String, contentType: String?, body: [UInt8], authorization: String? = nil,
-                requestID: String? = nil) {
+                requestID: String? = nil, accept: String? = nil) {
         let (path, queryString) = RequestTarget.split(target)
         self.init(
             method: method, pathSegments: RequestTarget.pathSegments(path), query: RequestTarget.queryParameters(queryString),
-            contentType: contentType.map(RequestTarget.mediaType), body: body, authorization: authorization,
-            requestID: requestID)
+            contentType: contentType.map(RequestTarget.mediaType), charset: contentType.flatMap(RequestTarget.charset),
+            body: body, authorization: authorization, requestID: requestID, accept: accept)
+    }
+
+    /// The same request with another body, as read in UTF-8.
+    func with(body: [UInt8]) -> HTTPRequest {
+        HTTPRequest(
+            method: method, pathSegments: pathSegments, query: query, contentType: contentType, charset: nil, body: body,
+            authorization: authorization, requestID: requestID, accept: accept)
     }
 }
 
@@ -67,6 +80,18 @@ enum RequestTarget {
             if parameters[key] == nil { parameters[key] = percentDecoded(value, plusIsSpace: true) }
         }
         return parameters
+    }
+
+    /// `text/plain; charset="UTF-16"` gives `utf-16`.
+    static func charset(_ header: String) -> String? {
+        for parameter in header.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingSpaces.lowercased() == "charset" else { continue }
+            var value = String(pair[1].trimmingSpaces)
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            return value.lowercased()
+        }
+        return nil
     }
 
     /// `application/JSON; charset=utf-8` becomes `application/json`.

@@ -190,7 +190,8 @@ public final class HTTPServer: @unchecked Sendable {
             state.phase = .answering
             let request = HTTPRequest(
                 method: method, target: state.target, contentType: header(connection, "Content-Type"), body: state.body,
-                authorization: header(connection, "Authorization"), requestID: header(connection, "X-Request-ID"))
+                authorization: header(connection, "Authorization"), requestID: header(connection, "X-Request-ID"),
+                accept: header(connection, "Accept"))
             state.body = []
             if method != "GET" && method != "HEAD" {
                 answerOnBlockingThread(request, connection: connection, state: state)
