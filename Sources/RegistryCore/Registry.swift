@@ -56,8 +56,17 @@ public final class Registry: Sendable {
     }
 
     /// Finds the version of `subject` that holds `request`'s schema (40401 no subject, 40403 no such schema).
+    /// A plain subject the default context does not match is tried in every other context, as Confluent does.
     public func lookUp(subject: String, _ request: SchemaRequest, normalize: Bool, includeDeleted: Bool) throws(RegistryError)
         -> RegisteredVersion
+    {
+        try withContextFallback(subject) { subject throws(RegistryError) in
+            try lookUpInContext(subject: subject, request, normalize: normalize, includeDeleted: includeDeleted)
+        }
+    }
+
+    private func lookUpInContext(subject: String, _ request: SchemaRequest, normalize: Bool, includeDeleted: Bool)
+        throws(RegistryError) -> RegisteredVersion
     {
         let prepared = try prepare(request, subject: subject, normalize: normalize, validateAsNew: false)
         return try index.withLock { state throws(RegistryError) in
@@ -89,26 +98,29 @@ public final class Registry: Sendable {
     ///   if it holds the id;
     /// - a plain subject: the default context if the subject holds the id there, else the first context where the
     ///   subject of that name does, else the default context if anything holds the id there.
-    public func locateSchema(id: Int, subject: String?) throws(RegistryError) -> ContextId {
-        let found = index.withLock { state -> ContextId? in
-            func holds(_ subject: String?, _ key: ContextId) -> Bool {
-                guard let holders = state.holders[key], !holders.isEmpty else { return false }
-                return subject.map { name in holders.contains { $0.subject == name } } ?? true
+    ///
+    /// Also the subject version that holds it there: the subject's own, or any when none was named.
+    public func locateSchema(id: Int, subject: String?) throws(RegistryError) -> (key: ContextId, holder: SubjectVersion?) {
+        let found = index.withLock { state -> (ContextId, SubjectVersion?)? in
+            /// The newest version of `subject` (or of any subject) holding the schema, soft-deleted ones included.
+            func holder(_ subject: String?, _ key: ContextId) -> SubjectVersion? {
+                (state.holders[key] ?? []).filter { subject == nil || $0.subject == subject }
+                    .max { ($0.subject, $0.version) < ($1.subject, $1.version) }
             }
             guard let subject else {
                 let key = ContextId(id: id)
-                return state.schemas[key] != nil ? key : nil
+                return state.schemas[key] != nil ? (key, nil) : nil
             }
             let qualified = QualifiedSubject(parsing: subject)
             let named = ContextId(context: qualified.context, id: id)
-            if qualified.name.isEmpty { return state.schemas[named] != nil ? named : nil }
-            if !qualified.isDefaultContext { return holds(qualified.qualified, named) ? named : nil }
-            if holds(subject, named) { return named }
+            if qualified.name.isEmpty { return state.schemas[named] != nil ? (named, holder(nil, named)) : nil }
+            if !qualified.isDefaultContext { return holder(qualified.qualified, named).map { (named, $0) } }
+            if let own = holder(subject, named) { return (named, own) }
             for context in Self.contexts(state) where context != QualifiedSubject.defaultContext {
                 let key = ContextId(context: context, id: id)
-                if holds(QualifiedSubject(context: context, name: subject).qualified, key) { return key }
+                if let own = holder(QualifiedSubject(context: context, name: subject).qualified, key) { return (key, own) }
             }
-            return holds(nil, named) ? named : nil
+            return holder(nil, named).map { (named, $0) }
         }
         guard let found else { throw .schemaNotFound(String(id)) }
         return found
@@ -140,11 +152,9 @@ public final class Registry: Sendable {
         return found
     }
 
-    /// Every (context, id) holding this guid's content, default context first (40403 when none).
-    public func ids(ofGuid guid: String) throws(RegistryError) -> [ContextId] {
-        let found = index.withLock { Self.ids(ofGuid: guid.lowercased(), state: $0) }
-        guard !found.isEmpty else { throw .schemaNotFound(guid) }
-        return found
+    /// Every (context, id) holding this guid's content, default context first.
+    public func ids(ofGuid guid: String) -> [ContextId] {
+        index.withLock { Self.ids(ofGuid: guid.lowercased(), state: $0) }
     }
 
     private static func ids(ofGuid guid: String, state: RegistryIndex) -> [ContextId] {
@@ -190,10 +200,10 @@ public final class Registry: Sendable {
     /// Subject names, sorted. Nil, empty or `:*:` prefix means all. A subject is listed when it has a live
     /// version; with `includeDeleted` also when it has only soft-deleted ones; with `deletedOnly` only when it
     /// has a soft-deleted version.
-    public func subjects(prefix: String?, includeDeleted: Bool, deletedOnly: Bool) -> [String] {
+    public func subjects(prefix: String, includeDeleted: Bool, deletedOnly: Bool) -> [String] {
         index.withLock { state in
             state.subjects.compactMap { subject, entries in
-                guard Self.subject(subject, matches: prefix ?? "") else { return nil }
+                guard Self.subject(subject, matches: prefix) else { return nil }
                 let listed =
                     deletedOnly ? entries.contains { $0.deleted } : includeDeleted || entries.contains { !$0.deleted }
                 return listed ? subject : nil
@@ -201,10 +211,13 @@ public final class Registry: Sendable {
         }
     }
 
-    /// Whether a listing with `subjectPrefix` shows `subject`: empty or `:*:` shows every context, `:*:name` a name
-    /// in any context, `:.ctx:name` (or a plain name, in the default context) the subjects that start with it.
+    /// Whether a listing with `subjectPrefix` shows `subject`: `:*:` shows every context, `:*:name` a name in any
+    /// context, `:.ctx:name` the subjects of `.ctx` that start with it, and a plain prefix (empty too) the default
+    /// context's.
     static func subject(_ subject: String, matches prefix: String) -> Bool {
-        guard prefix.hasPrefix(QualifiedSubject.wildcard) else { return subject.hasPrefix(prefix) }
+        guard prefix.hasPrefix(QualifiedSubject.wildcard) else {
+            return subject.hasPrefix(prefix) && (prefix.hasPrefix(":.") || !subject.hasPrefix(":."))
+        }
         let name = prefix.dropFirst(QualifiedSubject.wildcard.count)
         return name.isEmpty || QualifiedSubject(parsing: subject).name.hasPrefix(name)
     }
@@ -220,10 +233,29 @@ public final class Registry: Sendable {
     }
 
     /// One version of a subject (40401, 40402). `latest` is the newest live version.
+    /// A plain subject the default context does not have is tried in every other context, as Confluent does.
     public func version(subject: String, _ version: VersionSelector, includeDeleted: Bool) throws(RegistryError) -> RegisteredVersion {
-        try index.withLock { state throws(RegistryError) in
-            let entry = try Self.resolve(version, of: subject, includeDeleted: includeDeleted, state: state)
-            return state.subjectVersion(subject, entry)
+        try withContextFallback(subject) { subject throws(RegistryError) in
+            try index.withLock { state throws(RegistryError) in
+                let entry = try Self.resolve(version, of: subject, includeDeleted: includeDeleted, state: state)
+                return state.subjectVersion(subject, entry)
+            }
+        }
+    }
+
+    /// `read` of `subject`, or when that fails for a subject of the default context, of the subject of that name in
+    /// the first other context where it succeeds; the first failure when none does.
+    private func withContextFallback<Result>(_ subject: String, _ read: (String) throws(RegistryError) -> Result)
+        throws(RegistryError) -> Result
+    {
+        do {
+            return try read(subject)
+        } catch {
+            guard QualifiedSubject.context(of: subject) == QualifiedSubject.defaultContext, !subject.hasPrefix(":") else { throw error }
+            for context in contexts() where context != QualifiedSubject.defaultContext {
+                if let found = try? read(QualifiedSubject(context: context, name: subject).qualified) { return found }
+            }
+            throw error
         }
     }
 
@@ -308,14 +340,15 @@ public final class Registry: Sendable {
         }
     }
 
-    /// Forgets an empty context (its id counter included); 42211 while any subject is in it, 40401 for none.
+    /// Forgets an empty context (its id counter included); 42211 while any version, even soft-deleted, is in it.
+    /// A context that does not exist is already gone.
     public func deleteContext(_ context: String) throws(RegistryError) {
         try write { state throws(RegistryError) in
-            guard Self.contexts(state).contains(context) else { throw .subjectNotFound(context) }
             guard !state.subjects.keys.contains(where: { QualifiedSubject.context(of: $0) == context }) else {
-                throw RegistryError(code: 42211, message: "The specified context '\(context)' is not empty.")
+                let delimited = QualifiedSubject.prefix(ofContext: context)
+                throw RegistryError(code: 42211, message: "The specified context '\(delimited)' is not empty.")
             }
-            return ((), [.deleteContext(context)])
+            return ((), state.maxSchemaIds[context] == nil ? [] : [.deleteContext(context)])
         }
     }
 

@@ -147,14 +147,17 @@ struct RegistryIndex: Sendable {
 
     func maxSchemaId(in context: String) -> Int { maxSchemaIds[context] ?? 0 }
 
-    /// Where a setting is looked for, nearest first: the subject's own, then its context's (`:.ctx:`, kept
-    /// under that key like a subject's), then the global one (nil).
+    /// Where a setting is looked for, nearest first, as Confluent's `getConfigInScope` walks it: a default-context
+    /// subject's own, then the top level (nil), then `:.__GLOBAL:`; a named context's subject's own, then its
+    /// context's (`:.ctx:`, kept under that key like a subject's), then `:.__GLOBAL:`. The top level governs the
+    /// default context only.
     static func settingScopes(_ subject: String?) -> [String?] {
-        guard let subject else { return [nil] }
+        let global: String? = QualifiedSubject.prefix(ofContext: QualifiedSubject.globalContext)
+        guard let subject, subject != global else { return [nil, global] }
         let context = QualifiedSubject.context(of: subject)
+        if context == QualifiedSubject.defaultContext { return [subject, nil, global] }
         let contextKey = QualifiedSubject.prefix(ofContext: context)
-        if context == QualifiedSubject.defaultContext || contextKey == subject { return [subject, nil] }
-        return [subject, contextKey, nil]
+        return contextKey == subject ? [subject, global] : [subject, contextKey, global]
     }
 
     func effectiveMode(_ subject: String?) -> RegistryMode {

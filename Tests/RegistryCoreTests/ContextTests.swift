@@ -54,8 +54,13 @@ import Testing
         _ = try registry.setConfig(subject: ":.a:pinned", CompatibilityConfig(compatibilityLevel: .forward))
         #expect(try registry.config(subject: ":.a:s", defaultToGlobal: true) == CompatibilityConfig(compatibilityLevel: CompatibilityLevel.none, normalize: true))
         #expect(try registry.config(subject: ":.a:pinned", defaultToGlobal: true) == CompatibilityConfig(compatibilityLevel: .forward, normalize: true))
-        #expect(try registry.config(subject: ":.b:s", defaultToGlobal: true).compatibilityLevel == .full)
+        // The top level governs the default context only; `:.__GLOBAL:` governs every context.
+        #expect(try registry.config(subject: ":.b:s", defaultToGlobal: true).compatibilityLevel == .backward)
         #expect(try registry.config(subject: "s", defaultToGlobal: true).compatibilityLevel == .full)
+        _ = try registry.setConfig(subject: ":.__GLOBAL:", CompatibilityConfig(compatibilityLevel: .forwardTransitive))
+        #expect(try registry.config(subject: ":.b:s", defaultToGlobal: true).compatibilityLevel == .forwardTransitive)
+        #expect(try registry.config(subject: "s", defaultToGlobal: true).compatibilityLevel == .full)
+        _ = try registry.deleteConfig(subject: ":.__GLOBAL:")
         // NONE in context .a: an incompatible change goes through there and nowhere else.
         _ = try registry.register(subject: ":.a:s", request(userV1), normalize: false)
         _ = try registry.register(subject: ":.a:s", request(userBreaking), normalize: false)

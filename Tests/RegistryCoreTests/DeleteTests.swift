@@ -64,14 +64,14 @@ import RegistryModel
             let live = registryError { try registry.deleteSubject("s", permanent: true) }
             #expect(live?.code == 40405 && live?.message == "Subject 's' was not deleted first before being permanently deleted")
             #expect(try registry.deleteSubject("s", permanent: false) == [1, 2])
-            #expect(registry.subjects(prefix: nil, includeDeleted: false, deletedOnly: false).isEmpty)
+            #expect(registry.subjects(prefix: ":*:", includeDeleted: false, deletedOnly: false).isEmpty)
             expectError(40401) { try registry.versions(subject: "s", includeDeleted: false, deletedOnly: false) }
             let twice = registryError { try registry.deleteSubject("s", permanent: false) }
             #expect(twice?.code == 40404 && twice?.message == "Subject 's' was soft deleted.Set permanent=true to delete permanently")
             // Settings survive a soft delete and go with the hard delete.
             #expect(try registry.config(subject: "s", defaultToGlobal: false).compatibilityLevel == .full)
             #expect(try registry.deleteSubject("s", permanent: true) == [1, 2])
-            #expect(registry.subjects(prefix: nil, includeDeleted: true, deletedOnly: false).isEmpty)
+            #expect(registry.subjects(prefix: ":*:", includeDeleted: true, deletedOnly: false).isEmpty)
             expectError(40408) { try registry.config(subject: "s", defaultToGlobal: false) }
             expectError(40409) { try registry.mode(subject: "s", defaultToGlobal: false) }
             expectError(40401) { try registry.deleteSubject("s", permanent: false) }

@@ -59,7 +59,7 @@ import Testing
         }.start()
         store.waitUntilHeld()
 
-        #expect(registry.subjects(prefix: nil, includeDeleted: true, deletedOnly: false).isEmpty)
+        #expect(registry.subjects(prefix: ":*:", includeDeleted: true, deletedOnly: false).isEmpty)
         expectError(40403) { try registry.schema(id: 1) }
         #expect(registry.maxSchemaId() == 0)
         #expect(registered.withLock { $0 } == nil)
@@ -67,7 +67,7 @@ import Testing
         store.release()
         done.wait()
         #expect(registered.withLock { $0 }?.schema.id == 1)
-        #expect(registry.subjects(prefix: nil, includeDeleted: false, deletedOnly: false) == ["s"])
+        #expect(registry.subjects(prefix: ":*:", includeDeleted: false, deletedOnly: false) == ["s"])
         #expect(try registry.schema(id: 1).id == 1)
     }
 
@@ -103,7 +103,7 @@ import Testing
         #expect(poisonError?.code == 50001)
         let good = try ["good-1", "good-2"].map { try outcome[$0]!.get() }
         #expect(Set(good.map(\.schema.id)).count == 2)
-        #expect(registry.subjects(prefix: nil, includeDeleted: true, deletedOnly: false) == ["first", "good-1", "good-2"])
+        #expect(registry.subjects(prefix: ":*:", includeDeleted: true, deletedOnly: false) == ["first", "good-1", "good-2"])
         // What the registry serves is exactly what the store holds.
         let storedIds = Set(store.transactions.joined().compactMap { change -> Int? in
             if case .insertSchema(let schema) = change { return schema.id }

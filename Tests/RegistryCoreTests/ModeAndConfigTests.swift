@@ -85,7 +85,7 @@ import RegistryModel
             _ = try registry.deleteSubject("s", permanent: false)
             // Only soft-deleted versions remain, so no force is needed; they are hard-deleted on the way in.
             _ = try registry.setMode(subject: nil, .import, force: false)
-            #expect(registry.subjects(prefix: nil, includeDeleted: true, deletedOnly: false).isEmpty)
+            #expect(registry.subjects(prefix: ":*:", includeDeleted: true, deletedOnly: false).isEmpty)
             expectError(40403) { try registry.schema(id: old.schema.id) }
             var imported = request(userV2)
             imported.id = 50

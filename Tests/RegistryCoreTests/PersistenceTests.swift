@@ -96,7 +96,7 @@ import RegistryModel
         let registry = try Registry(store: SQLiteRegistryStore(path: database.path))
         #expect(registry.maxSchemaId() == count)
         #expect(try registry.schema(id: 12_345).schema.contains("R12345"))
-        #expect(registry.subjects(prefix: nil, includeDeleted: false, deletedOnly: false).count == 100)
+        #expect(registry.subjects(prefix: ":*:", includeDeleted: false, deletedOnly: false).count == 100)
         #expect(try registry.versions(subject: "subject-7", includeDeleted: false, deletedOnly: false).count == count / 100)
         // A new registration gets the next id, and the latest version of its subject is parsed on demand.
         let next = try registry.register(subject: "subject-0", request(#"{"type":"record","name":"R20000","fields":[{"name":"f","type":"long"},{"name":"g","type":"int","default":0}]}"#), normalize: false)

@@ -101,7 +101,11 @@ public final class RegistryAPI: HTTPResponder {
             }
             request = request.with(body: utf8)
         }
-        guard let responseType = MediaTypeNegotiation.responseType(accept: request.accept) else { return .httpError(406) }
+        guard let responseType = MediaTypeNegotiation.responseType(accept: request.accept) else {
+            // Nothing the client accepts can be produced, so the error goes out in plain JSON.
+            let refused = HTTPResponse.httpError(406)
+            return HTTPResponse(status: 406, contentType: "application/json", body: refused.body, headers: refused.headers)
+        }
         let response: HTTPResponse
         do {
             try access.check(route, method: method)
@@ -160,19 +164,16 @@ public final class RegistryAPI: HTTPResponder {
                 try access.requireReadable(schema: ContextId(id: id), in: registry, notFoundKey: String(id))
                 return try cached(schemaAnswers, .byId(id)) { .json(Entities.schemaString(try registry.schema(id: id))) }
             }
-            let key = try registry.locateSchema(id: id, subject: subject)
+            let (key, holder) = try registry.locateSchema(id: id, subject: subject)
             try access.requireReadable(schema: key, in: registry, notFoundKey: String(id))
             let schema = try formatted(try registry.schema(id: id, context: key.context), query)
-            var placement: SubjectVersion?
-            if let subject, access.mayRead(subject) {
-                let holder = StoredSchema.qualify(QualifiedSubject(parsing: subject).name, in: key.context)
-                placement = try registry.subjectVersions(forSchema: key, includeDeleted: true).last { $0.subject == holder }
-            }
+            // Confluent places the schema in a subject version whenever `subject` is given, even empty.
+            let placement = subject != nil && holder.map({ access.mayRead($0.subject) }) == true ? holder : nil
             let maxId = query.flag("fetchMaxId") ? registry.maxSchemaId(in: key.context) : nil
             return .json(Entities.schemaString(schema, subjectVersion: placement, maxId: maxId))
         case (.schemaTextById(let idText), _):
             let id = try schemaId(idText)
-            let key = try registry.locateSchema(id: id, subject: query.string("subject"))
+            let key = try registry.locateSchema(id: id, subject: query.string("subject")).key
             try access.requireReadable(schema: key, in: registry, notFoundKey: String(id))
             if key.context != QualifiedSubject.defaultContext || query.string("format") != nil {
                 return rawSchema(try formatted(try registry.schema(id: id, context: key.context), query))
@@ -180,7 +181,7 @@ public final class RegistryAPI: HTTPResponder {
             return try cached(schemaAnswers, .textById(id)) { rawSchema(try registry.schema(id: id)) }
         case (.subjectsBySchemaId(let idText), _):
             let id = try schemaId(idText)
-            let key = try registry.locateSchema(id: id, subject: query.string("subject"))
+            let key = try registry.locateSchema(id: id, subject: query.string("subject")).key
             try access.requireReadable(schema: key, in: registry, notFoundKey: String(id))
             let refs = try registry.subjectVersions(forSchema: key, includeDeleted: query.flag("deleted"))
                 .filter { access.mayRead($0.subject) }
@@ -188,7 +189,7 @@ public final class RegistryAPI: HTTPResponder {
             return .json(Entities.strings(refs.map(\.subject).filter { seen.insert($0).inserted }))
         case (.versionsBySchemaId(let idText), _):
             let id = try schemaId(idText)
-            let key = try registry.locateSchema(id: id, subject: query.string("subject"))
+            let key = try registry.locateSchema(id: id, subject: query.string("subject")).key
             try access.requireReadable(schema: key, in: registry, notFoundKey: String(id))
             let refs = try registry.subjectVersions(forSchema: key, includeDeleted: query.flag("deleted"))
                 .filter { access.mayRead($0.subject) }
@@ -200,11 +201,10 @@ public final class RegistryAPI: HTTPResponder {
             return try cached(schemaAnswers, .byGuid(guid)) { .json(Entities.schemaString(try registry.schema(guid: guid))) }
         case (.idsByGuid(let guid), _):
             var keys: [ContextId] = []
-            for key in try registry.ids(ofGuid: guid) {
+            for key in registry.ids(ofGuid: guid) {
                 do { try access.requireReadable(schema: key, in: registry, notFoundKey: guid) } catch { continue }
                 keys.append(key)
             }
-            guard !keys.isEmpty else { throw RegistryError(code: 40403, message: "Schema \(guid) not found") }
             return .json(.array(keys.map { ["context": .string($0.context), "id": .number(JSONNumber($0.id))] }))
 
         case (.contexts, _):
@@ -225,8 +225,8 @@ public final class RegistryAPI: HTTPResponder {
             return .json(Entities.subjectVersion(found))
 
         case (.subjects, _):
-            var prefix = query.string("subjectPrefix")
-            if prefix == ":*:" { prefix = nil }
+            // Unlike `/schemas`, the listing of subjects covers every context unless told otherwise.
+            let prefix = query.string("subjectPrefix") ?? QualifiedSubject.wildcard
             let subjects = registry.subjects(prefix: prefix, includeDeleted: query.flag("deleted"), deletedOnly: query.flag("deletedOnly"))
             return .json(Entities.strings(access.user == nil ? subjects : subjects.filter(access.mayRead)))
         case (.subject(let subject), "POST"):
