@@ -160,7 +160,7 @@ public final class RegistryAPI: HTTPResponder {
         case (.schemaById(let idText), _):
             let id = try schemaId(idText)
             let subject = query.string("subject")
-            if subject == nil && !query.flag("fetchMaxId") && query.string("format") == nil {
+            if subject == nil && !query.flag("fetchMaxId") && query.string("format") == nil && query.string("referenceFormat") == nil {
                 try access.requireReadable(schema: ContextId(id: id), in: registry, notFoundKey: String(id))
                 return try cached(schemaAnswers, .byId(id)) { .json(Entities.schemaString(try registry.schema(id: id))) }
             }
@@ -186,18 +186,19 @@ public final class RegistryAPI: HTTPResponder {
             let refs = try registry.subjectVersions(forSchema: key, includeDeleted: query.flag("deleted"))
                 .filter { access.mayRead($0.subject) }
             var seen = Set<String>()
-            return .json(Entities.strings(refs.map(\.subject).filter { seen.insert($0).inserted }))
+            return .json(Entities.strings(query.page(refs.map(\.subject).filter { seen.insert($0).inserted })))
         case (.versionsBySchemaId(let idText), _):
             let id = try schemaId(idText)
             let key = try registry.locateSchema(id: id, subject: query.string("subject")).key
             try access.requireReadable(schema: key, in: registry, notFoundKey: String(id))
             let refs = try registry.subjectVersions(forSchema: key, includeDeleted: query.flag("deleted"))
                 .filter { access.mayRead($0.subject) }
-            return .json(.array(refs.map { ["subject": .string($0.subject), "version": .number(JSONNumber($0.version))] }))
+            return .json(.array(query.page(refs).map { ["subject": .string($0.subject), "version": .number(JSONNumber($0.version))] }))
         case (.schemaByGuid(let guid), _):
             if access.user != nil {
                 try access.requireReadable(schema: try registry.schema(guid: guid).key, in: registry, notFoundKey: guid)
             }
+            if query.string("format") != nil { return .json(Entities.schemaString(try formatted(try registry.schema(guid: guid), query))) }
             return try cached(schemaAnswers, .byGuid(guid)) { .json(Entities.schemaString(try registry.schema(guid: guid))) }
         case (.idsByGuid(let guid), _):
             var keys: [ContextId] = []
@@ -208,11 +209,8 @@ public final class RegistryAPI: HTTPResponder {
             return .json(.array(keys.map { ["context": .string($0.context), "id": .number(JSONNumber($0.id))] }))
 
         case (.contexts, _):
-            let contexts = registry.contexts()
-            let offset = max(0, query.int("offset") ?? 0), limit = query.int("limit") ?? -1
             let prefix = query.string("contextPrefix") ?? ""
-            let listed = contexts.filter { $0.hasPrefix(prefix) }.dropFirst(offset)
-            return .json(Entities.strings(Array(limit < 0 ? listed : listed.prefix(limit))))
+            return .json(Entities.strings(query.page(registry.contexts().filter { $0.hasPrefix(prefix) })))
         case (.context(let name), _):
             try registry.deleteContext(name)
             return HTTPResponse(status: 204, contentType: schemaRegistryMediaType, body: [])
@@ -228,25 +226,33 @@ public final class RegistryAPI: HTTPResponder {
             // Unlike `/schemas`, the listing of subjects covers every context unless told otherwise.
             let prefix = query.string("subjectPrefix") ?? QualifiedSubject.wildcard
             let subjects = registry.subjects(prefix: prefix, includeDeleted: query.flag("deleted"), deletedOnly: query.flag("deletedOnly"))
-            return .json(Entities.strings(access.user == nil ? subjects : subjects.filter(access.mayRead)))
+            return .json(Entities.strings(query.page(access.user == nil ? subjects : subjects.filter(access.mayRead))))
         case (.subject(let subject), "POST"):
-            let found = try registry.lookUp(
+            var found = try registry.lookUp(
                 subject: subject, try RequestBodies.schemaRequest(request.body), normalize: query.flag("normalize"),
                 includeDeleted: query.flag("deleted"))
+            found.schema = try formatted(found.schema, query)
             return .json(Entities.subjectVersion(found))
         case (.subject(let subject), _):
             return .json(Entities.integers(try registry.deleteSubject(subject, permanent: query.flag("permanent"))))
 
         case (.versions(let subject), "POST"):
-            let registered = try registry.register(
+            var registered = try registry.register(
                 subject: subject, try RequestBodies.schemaRequest(request.body), normalize: query.flag("normalize"))
+            registered.schema = try formatted(registered.schema, query)
             return .json(Entities.registered(registered))
         case (.versions(let subject), _):
-            return .json(Entities.integers(try registry.versions(
-                subject: subject, includeDeleted: query.flag("deleted"), deletedOnly: query.flag("deletedOnly"))))
+            // `deletedAsNegative`: soft-deleted versions listed too, as their negated numbers.
+            if query.flag("deletedAsNegative") {
+                let live = Set(try registry.versions(subject: subject, includeDeleted: false, deletedOnly: false))
+                let all = try registry.versions(subject: subject, includeDeleted: true, deletedOnly: false)
+                return .json(Entities.integers(query.page(all.map { live.contains($0) ? $0 : -$0 })))
+            }
+            return .json(Entities.integers(query.page(try registry.versions(
+                subject: subject, includeDeleted: query.flag("deleted"), deletedOnly: query.flag("deletedOnly")))))
         case (.version(let subject, let versionText), "GET"):
             let deleted = query.flag("deleted")
-            if query.string("format") != nil {
+            if query.string("format") != nil || query.string("referenceFormat") != nil {
                 var found = try registry.version(subject: subject, try VersionSelector(parsing: versionText), includeDeleted: deleted)
                 found.schema = try formatted(found.schema, query)
                 return .json(Entities.subjectVersion(found))
@@ -264,7 +270,7 @@ public final class RegistryAPI: HTTPResponder {
                 subject: subject, try VersionSelector(parsing: versionText), includeDeleted: query.flag("deleted"))
             return rawSchema(try formatted(version.schema, query))
         case (.referencedBy(let subject, let versionText), _):
-            return .json(Entities.integers(try registry.referencedBy(subject: subject, try VersionSelector(parsing: versionText))))
+            return .json(Entities.integers(query.page(try registry.referencedBy(subject: subject, try VersionSelector(parsing: versionText)))))
 
         case (.compatibility(let subject, let versionText), _):
             let selector = try versionText.map { text throws(RegistryError) in try VersionSelector(parsing: text) }
@@ -317,11 +323,18 @@ public final class RegistryAPI: HTTPResponder {
 
     /// The schema in the `format` asked for: `resolved` inlines what its references define; any other value is the
     /// schema as stored, as Confluent ignores formats it does not know.
+    /// `referenceFormat=qualified` writes the references of a schema of a named context with their context.
     private func formatted(_ schema: StoredSchema, _ query: Query) throws(RegistryError) -> StoredSchema {
-        guard query.string("format") == "resolved" else { return schema }
-        var resolved = schema
-        resolved.schema = try registry.resolvedText(of: schema)
-        return resolved
+        var result = schema
+        if query.string("format")?.lowercased() == "resolved" { result.schema = try registry.resolvedText(of: schema) }
+        if query.string("referenceFormat") == "qualified" {
+            result.references = schema.references.map { reference in
+                var qualified = reference
+                qualified.subject = StoredSchema.qualify(reference.subject, in: schema.context)
+                return qualified
+            }
+        }
+        return result
     }
 
     private func rawSchema(_ schema: StoredSchema) -> HTTPResponse {
@@ -372,4 +385,11 @@ private struct Query {
     func flag(_ name: String) -> Bool { parameters[name]?.lowercased() == "true" }
 
     func int(_ name: String) -> Int? { parameters[name].flatMap { Int32($0) }.map(Int.init) }
+
+    /// `offset` and `limit` (-1, the default, is no limit), applied to a listing.
+    func page<Item>(_ items: [Item]) -> [Item] {
+        let start = min(max(int("offset") ?? 0, 0), items.count)
+        let limit = int("limit") ?? -1
+        return Array(limit < 0 ? items[start...] : items[start..<min(items.count, start + limit)])
+    }
 }
