@@ -105,6 +105,10 @@ struct ContextAPITests {
         let found = try h.get("/subjects/m/metadata?key=owner&value=team-a")
         #expect(found.status == 200 && found.json["version"]?.int == 1, "\(found.text)")
         #expect(try h.get("/subjects/m/metadata?key=owner&value=nobody").errorCode == 40403)
+        _ = try h.register("m", userV2, ["metadata": ["properties": ["owner": "team-a", "tier": "gold"]]])
+        #expect(try h.get("/subjects/m/metadata?key=owner&value=team-a").json["version"]?.int == 3)
+        #expect(try h.get("/subjects/m/metadata?key=owner&key=tier&value=team-a&value=silver").errorCode == 40403)
+        #expect(try h.get("/subjects/m/metadata?key=tier&key=owner&value=gold&value=team-a").json["version"]?.int == 3)
         #expect(try h.get("/subjects/none/metadata?key=owner&value=team-a").errorCode == 40401)
     }
 

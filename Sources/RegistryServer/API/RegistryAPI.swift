@@ -54,7 +54,10 @@ public final class RegistryAPI: HTTPResponder {
             // `/contexts/{context}/...` is the plain API in that context.
             let target = try ContextPath.rewrite(request.pathSegments, query: request.query)
             route = Route(target?.segments ?? request.pathSegments)
-            response = answer(request, route: route, query: Query(target?.query ?? request.query))
+            var lists = request.queryLists
+            for (name, value) in target?.query ?? [:] where request.query[name] != value { lists[name] = [value] }
+            let query = Query(target?.query ?? request.query, lists: lists)
+            response = answer(request, route: route, query: query)
         } catch {
             response = .error(code: 400, message: error.message, status: 400)
         }
@@ -367,17 +370,21 @@ private struct VersionAnswerKey: Hashable, Sendable {
 
 /// Query parameters read the way JAX-RS converts them.
 extension RegistryAPI {
-    /// `key` and `value` of `GET /subjects/{subject}/metadata`, paired.
+    /// `key` and `value` of `GET /subjects/{subject}/metadata`, paired in order (extra ones of either are ignored).
     fileprivate static func metadataFilter(_ query: Query) -> [String: String] {
-        guard let key = query.string("key"), let value = query.string("value") else { return [:] }
-        return [key: value]
+        let keys = query.lists["key"] ?? [], values = query.lists["value"] ?? []
+        return Dictionary(zip(keys, values), uniquingKeysWith: { _, last in last })
     }
 }
 
 private struct Query {
     let parameters: [String: String]
+    let lists: [String: [String]]
 
-    init(_ parameters: [String: String]) { self.parameters = parameters }
+    init(_ parameters: [String: String], lists: [String: [String]]) {
+        self.parameters = parameters
+        self.lists = lists
+    }
 
     func string(_ name: String) -> String? { parameters[name] }
 

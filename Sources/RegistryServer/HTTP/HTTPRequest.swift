@@ -6,6 +6,9 @@ public struct HTTPRequest: Sendable {
     public let pathSegments: [String]
     /// Query parameters, percent-decoded; when a name repeats, the first value wins (as with JAX-RS `@QueryParam`).
     public let query: [String: String]
+    /// Every value of each query parameter in order, for the few that take a list (`key` and `value` of
+    /// `/subjects/{subject}/metadata`).
+    public let queryLists: [String: [String]]
     /// The media type of the body without parameters, lowercased; nil when the client sent none.
     public let contentType: String?
     /// The `charset` parameter of the body's media type, lowercased; nil when the client named none.
@@ -18,11 +21,13 @@ public struct HTTPRequest: Sendable {
     /// The `X-Request-ID` header as sent; nil when absent.
     public let requestID: String?
 
-    public init(method: String, pathSegments: [String], query: [String: String], contentType: String?, charset: String? = nil,
-                body: [UInt8], authorization: String? = nil, requestID: String? = nil, accept: String? = nil) {
+    public init(method: String, pathSegments: [String], query: [String: String], queryLists: [String: [String]]? = nil,
+                contentType: String?, charset: String? = nil, body: [UInt8], authorization: String? = nil,
+                requestID: String? = nil, accept: String? = nil) {
         self.method = method
         self.pathSegments = pathSegments
         self.query = query
+        self.queryLists = queryLists ?? query.mapValues { [$0] }
         self.contentType = contentType
         self.charset = charset
         self.accept = accept
@@ -37,6 +42,7 @@ public struct HTTPRequest: Sendable {
         let (path, queryString) = RequestTarget.split(target)
         self.init(
             method: method, pathSegments: RequestTarget.pathSegments(path), query: RequestTarget.queryParameters(queryString),
+            queryLists: RequestTarget.queryLists(queryString),
             contentType: contentType.map(RequestTarget.mediaType), charset: contentType.flatMap(RequestTarget.charset),
             body: body, authorization: authorization, requestID: requestID, accept: accept)
     }
@@ -44,7 +50,8 @@ public struct HTTPRequest: Sendable {
     /// The same request with another body, as read in UTF-8.
     func with(body: [UInt8]) -> HTTPRequest {
         HTTPRequest(
-            method: method, pathSegments: pathSegments, query: query, contentType: contentType, charset: nil, body: body,
+            method: method, pathSegments: pathSegments, query: query, queryLists: queryLists, contentType: contentType,
+            charset: nil, body: body,
             authorization: authorization, requestID: requestID, accept: accept)
     }
 }
@@ -66,7 +73,11 @@ enum RequestTarget {
     }
 
     static func queryParameters(_ query: Substring) -> [String: String] {
-        var parameters: [String: String] = [:]
+        queryLists(query).mapValues { $0[0] }
+    }
+
+    static func queryLists(_ query: Substring) -> [String: [String]] {
+        var parameters: [String: [String]] = [:]
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let name: Substring, value: Substring
             if let equals = pair.firstIndex(of: "=") {
@@ -76,8 +87,7 @@ enum RequestTarget {
                 name = pair
                 value = ""
             }
-            let key = percentDecoded(name, plusIsSpace: true)
-            if parameters[key] == nil { parameters[key] = percentDecoded(value, plusIsSpace: true) }
+            parameters[percentDecoded(name, plusIsSpace: true), default: []].append(percentDecoded(value, plusIsSpace: true))
         }
         return parameters
     }
