@@ -21,16 +21,24 @@ struct HealthTests {
         let locker = Process()
         locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         locker.arguments = ["python3", "-c", """
-            import sqlite3, sys, time
+            import select, sqlite3, sys
             db = sqlite3.connect(sys.argv[1], isolation_level=None)
             db.execute("BEGIN EXCLUSIVE")
             print("locked", flush=True)
-            time.sleep(20)
+            # Let go when told on stdin (or after 30 s): a closed pipe is not seen while the child holds its write end too.
+            if select.select([sys.stdin], [], [], 30)[0]:
+                sys.stdin.readline()
             """, h.dbPath]
-        let output = Pipe()
+        let output = Pipe(), input = Pipe()
         locker.standardOutput = output
+        locker.standardInput = input
         try locker.run()
-        defer { locker.terminate(); locker.waitUntilExit() }
+        // The locker lets go when told: under the test runner SIGTERM alone did not end it.
+        func release() {
+            try? input.fileHandleForWriting.write(contentsOf: Data("release\n".utf8))
+            locker.waitUntilExit()
+        }
+        defer { if locker.isRunning { release() } }
         #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("locked"))
         let reply = try h.get("/health")
         #expect(reply.status == 503)
@@ -42,8 +50,7 @@ struct HealthTests {
         #expect(write.headers["retry-after"] == "1")
         #expect(write.errorCode == 50002)
         #expect(write.message?.contains("SQLITE_BUSY") == true, "\(write.text)")
-        locker.terminate()
-        locker.waitUntilExit()
+        release()
         #expect(try h.send("POST", "/subjects/busy/versions", body: Array(#"{"schema":"\"int\""}"#.utf8)).status == 200)
     }
 
