@@ -35,6 +35,7 @@ public final class Registry: Sendable {
     public func register(subject: String, _ request: SchemaRequest, normalize: Bool) throws(RegistryError) -> RegisteredVersion {
         try Self.validate(subject: subject)
         let prepared = try prepare(request, subject: subject, normalize: normalize, validateAsNew: true)
+        // As Confluent's `registerOrForward`: a schema already live under the subject is answered before any mode check.
         let existing = index.withLock { state in
             Self.liveVersion(of: prepared.guid, in: subject, state: state)
         }
@@ -532,30 +533,23 @@ public final class Registry: Sendable {
     private func planRegistration(
         subject: String, _ request: SchemaRequest, _ prepared: PreparedSchema, state: RegistryIndex
     ) throws(RegistryError) -> (RegisteredVersion, [StoreChange]) {
-        let context = QualifiedSubject.context(of: subject)
-        let existingId = state.id(ofGuid: prepared.guid, in: context)
-        if let existing = Self.liveVersion(of: prepared.guid, in: subject, state: state) {
-            if let requested = request.requestedId, requested != existing.schema.id {
-                throw .idConflict(existing: existing.schema.id, requested: requested)
-            }
+        if let existing = Self.liveVersion(of: prepared.guid, in: subject, state: state),
+            request.requestedId == nil || request.requestedId == existing.schema.id
+        {
             return (existing, [])
         }
-        let mode = state.effectiveMode(subject)
-        if mode.isReadOnly { throw .operationNotPermitted("Subject \(subject) is in read-only mode") }
-        let importing = mode == .import
-        if request.requestedId != nil && !importing {
-            throw .operationNotPermitted("Subject \(subject) is not in import mode")
+        try Self.checkRegisterMode(subject, request, state: state)
+        let context = QualifiedSubject.context(of: subject)
+        // With an id asked for (IMPORT), content already stored under another id gets a second id, as Confluent has
+        // done since 7.2: ids on topics must keep meaning what they meant at the source.
+        let existingId = state.id(ofGuid: prepared.guid, in: context).flatMap { id in
+            request.requestedId == nil || request.requestedId == id ? id : nil
         }
-        if request.requestedId == nil && importing {
-            throw .operationNotPermitted("Subject \(subject) is not in read-write mode")
-        }
+        let importing = state.effectiveMode(subject) == .import
 
         var changes: [StoreChange] = []
         let schema: StoredSchema
         if let existingId {
-            if let requested = request.requestedId, requested != existingId {
-                throw .idConflict(existing: existingId, requested: requested)
-            }
             schema = state.schemas[ContextId(context: context, id: existingId)]!
         } else {
             let id: Int
@@ -566,7 +560,15 @@ public final class Registry: Sendable {
                     state.schemas[ContextId(context: context, id: requested)]
                     ?? (context == QualifiedSubject.defaultContext ? table.entry(id: requested)?.schema : nil)
                 if let held, held.guid != prepared.guid {
-                    throw RegistryError(code: 42207, message: "Overwrite new schema with id \(requested) is not permitted.")
+                    throw .operationNotPermitted(
+                        "Overwrite new schema with id \(requested) in context \(QualifiedSubject.prefix(ofContext: context)) is not permitted.")
+                }
+                if let held {
+                    // The same content under this id: a second subject for it, or back after a hard delete.
+                    schema = held
+                    if state.schemas[held.key] == nil { changes.append(.insertSchema(schema)) }
+                    return try finishRegistration(
+                        subject: subject, request, prepared, schema: schema, changes: changes, importing: importing, state: state)
                 }
                 id = requested
             } else {
@@ -578,7 +580,16 @@ public final class Registry: Sendable {
                 metadata: request.metadata, ruleSet: request.ruleSet)
             changes.append(.insertSchema(schema))
         }
+        return try finishRegistration(
+            subject: subject, request, prepared, schema: schema, changes: changes, importing: importing, state: state)
+    }
 
+    /// The new version of `subject` holding `schema`, after the compatibility check outside IMPORT.
+    private func finishRegistration(
+        subject: String, _ request: SchemaRequest, _ prepared: PreparedSchema, schema: StoredSchema, changes: [StoreChange],
+        importing: Bool, state: RegistryIndex
+    ) throws(RegistryError) -> (RegisteredVersion, [StoreChange]) {
+        var changes = changes
         let entries = state.entries(subject)
         let next = (entries.last?.version ?? 0) + 1
         var version = next
@@ -715,9 +726,25 @@ public final class Registry: Sendable {
         }
     }
 
+    /// Confluent's `checkRegisterMode`, before anything else about a registration: read-only refuses it, an id asks
+    /// for IMPORT, and IMPORT asks for an id.
+    private static func checkRegisterMode(_ subject: String, _ request: SchemaRequest, state: RegistryIndex) throws(RegistryError) {
+        let mode = state.effectiveMode(subject)
+        let context = QualifiedSubject.prefix(ofContext: QualifiedSubject.context(of: subject))
+        if mode.isReadOnly { throw .operationNotPermitted("Subject \(subject) in context \(context) is in read-only mode") }
+        if request.requestedId != nil && mode != .import {
+            throw .operationNotPermitted("Subject \(subject) in context \(context) is not in import mode")
+        }
+        if request.requestedId == nil && mode != .readWrite {
+            throw .operationNotPermitted("Subject \(subject) in context \(context) is not in read-write mode")
+        }
+    }
+
     private static func checkWritable(_ subject: String?, state: RegistryIndex) throws(RegistryError) {
         guard state.effectiveMode(subject).isReadOnly else { return }
-        throw .operationNotPermitted(subject.map { "Subject \($0) is in read-only mode" } ?? "The registry is in read-only mode")
+        throw .operationNotPermitted(
+            subject.map { "Subject \($0) in context \(QualifiedSubject.prefix(ofContext: QualifiedSubject.context(of: $0))) is in read-only mode" }
+                ?? "The registry is in read-only mode")
     }
 
     /// 42206 when a schema held outside `subject` (or anywhere, for nil) references the version.

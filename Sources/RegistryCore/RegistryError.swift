@@ -115,10 +115,6 @@ extension RegistryError {
             message: "One or more references exist to the schema {subject=\(subject),version=\(version)}.")
     }
 
-    static func idConflict(existing: Int, requested: Int) -> RegistryError {
-        RegistryError(code: 42207, message: "Schema already registered with id \(existing) instead of input id \(requested)")
-    }
-
     static func invalidSubject(_ subject: String) -> RegistryError {
         RegistryError(code: 42208, message: "The specified subject '\(subject)' is not a valid.")
     }

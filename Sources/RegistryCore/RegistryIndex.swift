@@ -43,7 +43,9 @@ struct RegistryIndex: Sendable {
         switch change {
         case .insertSchema(let schema):
             schemas[schema.key] = schema
-            idByGuid[GuidKey(context: schema.context, guid: schema.guid)] = schema.id
+            // With several ids for one content (imports), the lowest answers lookups.
+            let guidKey = GuidKey(context: schema.context, guid: schema.guid)
+            idByGuid[guidKey] = min(idByGuid[guidKey] ?? schema.id, schema.id)
             for reference in schema.references {
                 referrers[schema.target(of: reference), default: []].insert(schema.key)
             }
@@ -51,7 +53,10 @@ struct RegistryIndex: Sendable {
         case .deleteSchema(let key):
             guard let schema = schemas.removeValue(forKey: key) else { return }
             let guidKey = GuidKey(context: schema.context, guid: schema.guid)
-            if idByGuid[guidKey] == key.id { idByGuid[guidKey] = nil }
+            if idByGuid[guidKey] == key.id {
+                // Imports may have given the content a second id; the lowest one left answers for it.
+                idByGuid[guidKey] = schemas.values.filter { $0.context == schema.context && $0.guid == schema.guid }.map(\.id).min()
+            }
             holders[key] = nil
             for reference in schema.references {
                 let target = schema.target(of: reference)
