@@ -20,8 +20,12 @@ public final class Registry: Sendable {
     private let parsedSchemas = Mutex<[ContextId: AvroSchema]>([:])
 
     /// Loads the store's contents into memory (no schema is parsed).
-    public init(store: some RegistryStore) throws(RegistryError) {
+    /// Whether modes may be set or removed (Confluent's `mode.mutability`); when not, both are 42205.
+    public let allowsModeChanges: Bool
+
+    public init(store: some RegistryStore, allowsModeChanges: Bool = true) throws(RegistryError) {
         self.store = store
+        self.allowsModeChanges = allowsModeChanges
         let contents = try store.loadAll()
         let loaded = RegistryIndex(contents: contents)
         for schema in loaded.schemas.values where schema.context == QualifiedSubject.defaultContext { table.publish(schema) }
@@ -434,14 +438,16 @@ public final class Registry: Sendable {
         }
     }
 
-    /// Sets a mode. Entering IMPORT needs no live subjects in scope unless `force` (42205).
+    /// Sets a mode. Entering IMPORT needs no live subjects in scope unless `force` (42205); without `force` the
+    /// soft-deleted versions in scope are hard-deleted on the way in, as Confluent does.
     public func setMode(subject: String?, _ mode: RegistryMode, force: Bool) throws(RegistryError) -> RegistryMode {
+        guard allowsModeChanges else { throw .operationNotPermitted("Mode changes are not allowed") }
         if let subject { try Self.validate(subject: subject) }
         return try write { state throws(RegistryError) in
             var changes: [StoreChange] = [.setMode(subject: subject, mode)]
-            if mode == .import && state.effectiveMode(subject) != .import {
+            if mode == .import && state.effectiveMode(subject) != .import && !force {
                 let inScope = Self.subjects(inScopeOf: subject, state: state)
-                if !force && inScope.contains(where: { state.latestLiveEntry($0) != nil }) {
+                if inScope.contains(where: { state.latestLiveEntry($0) != nil }) {
                     throw .operationNotPermitted("Cannot import since found existing subjects")
                 }
                 changes += Self.purgeSoftDeleted(in: inScope, state: state)
@@ -452,7 +458,8 @@ public final class Registry: Sendable {
 
     /// Removes a mode and returns what it was (40401 for a subject without one).
     public func deleteMode(subject: String?) throws(RegistryError) -> RegistryMode {
-        try write { state throws(RegistryError) in
+        guard allowsModeChanges else { throw .operationNotPermitted("Mode changes are not allowed") }
+        return try write { state throws(RegistryError) in
             guard let subject else {
                 return (state.effectiveMode(nil), state.globalMode == nil ? [] : [.setMode(subject: nil, nil)])
             }

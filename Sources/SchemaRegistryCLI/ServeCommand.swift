@@ -68,6 +68,9 @@ public struct ServeCommand: ParsableCommand {
     @Option(help: "trace, debug (one line per request), info (one line per write), notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(help: "Whether modes may be set or removed (Confluent's mode.mutability); false makes both 42205.")
+    var modeMutability = true
+
     public init() {}
 
     public func validate() throws {
@@ -106,7 +109,7 @@ public struct ServeCommand: ParsableCommand {
         do {
             let store = try SQLiteRegistryStore(path: db)
             let metrics = MetricsExport.prometheus()
-            let registry = try Registry(store: MeasuredStore(base: store, factory: metrics.factory))
+            let registry = try Registry(store: MeasuredStore(base: store, factory: metrics.factory), allowsModeChanges: modeMutability)
             let server = try RegistryServer(
                 registry: registry, configuration: http, authenticator: authenticator,
                 healthProbe: StoreHealthProbe(store: store), publicOperations: publicMetrics, metrics: metrics, logger: logger)

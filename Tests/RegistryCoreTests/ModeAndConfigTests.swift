@@ -1,5 +1,6 @@
 import Avro
 import RegistryCore
+import RegistrySQLite
 import Testing
 import RegistryModel
 
@@ -136,5 +137,23 @@ import RegistryModel
             #expect(next.schema.id == 201)
             #expect(registry.maxSchemaId() == 201)
         }
+    }
+
+    @Test func modeChangesCanBeSwitchedOffAndForceKeepsLeftovers() throws {
+        let database = TempDatabase()
+        defer { database.remove() }
+        do {
+            let fixed = try Registry(store: SQLiteRegistryStore(path: database.path), allowsModeChanges: false)
+            let refused = registryError { try fixed.setMode(subject: nil, .readOnly, force: false) }
+            #expect(refused?.code == 42205 && refused?.message == "Mode changes are not allowed")
+            expectError(42205) { try fixed.deleteMode(subject: nil) }
+        }
+        let registry = try database.open()
+        _ = try registry.register(subject: "live", request(userV1), normalize: false)
+        _ = try registry.register(subject: "gone", request(userV2), normalize: false)
+        _ = try registry.deleteSubject("gone", permanent: false)
+        // With force, Confluent enters IMPORT as things are: the soft-deleted version stays.
+        _ = try registry.setMode(subject: nil, .import, force: true)
+        #expect(try registry.versions(subject: "gone", includeDeleted: true, deletedOnly: false) == [1])
     }
 }

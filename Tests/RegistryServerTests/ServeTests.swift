@@ -47,6 +47,14 @@ struct ServeTests {
         #expect(try overridden.client.send("POST", "/subjects/s/versions", json: schemaBody(userV1)).status == 200)
     }
 
+    @Test("SCHEMA_REGISTRY_MODE_MUTABILITY=false refuses mode changes, as Confluent's mode.mutability does")
+    func modeMutability() throws {
+        let h = try Harness(environment: ["SCHEMA_REGISTRY_MODE_MUTABILITY": "false"])
+        let refused = try h.put("/mode", ["mode": "IMPORT"])
+        #expect(refused.status == 422 && refused.errorCode == 42205 && refused.message == "Mode changes are not allowed")
+        #expect(try h.get("/mode").json["mode"] == "READWRITE")
+    }
+
     @Test("a bad --listen value is a usage error")
     func badListen() throws {
         let result = try runCLI(["serve", "--listen", "127.0.0.1:99999", "--db", "/tmp/unused-\(UUID().uuidString)/r.db"])
