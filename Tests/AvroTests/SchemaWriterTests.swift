@@ -72,7 +72,7 @@ struct SchemaWriterTests {
         // Written the way the writer writes, so the output must be this text without whitespace.
         let text = """
             {"type":"record","name":"Payment","namespace":"com.acme","doc":"A payment.","fields":[
-              {"name":"id","type":{"type":"string","logicalType":"uuid"},"doc":"Key.","order":"descending","x-pii":false,"aliases":["key"]},
+              {"name":"id","type":{"type":"string","logicalType":"uuid"},"doc":"Key.","order":"descending","aliases":["key"],"x-pii":false},
               {"name":"amount","type":{"type":"bytes","logicalType":"decimal","precision":12,"scale":2},"default":"\\u0000"},
               {"name":"big","type":"long","default":9223372036854775807},
               {"name":"ratio","type":"double","default":1.50},

@@ -102,8 +102,9 @@ private struct SchemaWriter {
         if let doc = field.doc { members.append(.init(key: "doc", value: .string(doc))) }
         if let value = field.defaultValue { members.append(.init(key: "default", value: value)) }
         if let order = field.order { members.append(.init(key: "order", value: .string(order.rawValue))) }
-        members += field.properties.members
+        // Java writes a field's aliases before its custom properties (a named type's after them).
         if !field.aliases.isEmpty { members.append(.init(key: "aliases", value: .array(field.aliases.map { .string($0) }))) }
+        members += field.properties.members
         return .object(JSONObject(uniqueMembers: members))
     }
 
