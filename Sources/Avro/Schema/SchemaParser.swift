@@ -34,7 +34,8 @@ struct SchemaParser {
 
     private struct DeferredDefault {
         let field: Field
-        let pointer: String
+        /// The field's `path`, joined into a pointer only for an error.
+        let path: [String]
         let enclosingRecords: Set<String>
     }
 
@@ -48,10 +49,15 @@ struct SchemaParser {
     private static let fixedKeys: Set<String> = ["type", "name", "namespace", "doc", "size", "aliases"]
     private static let fieldKeys: Set<String> = ["name", "type", "default", "doc", "aliases", "order"]
 
-    var pointer: String { path.isEmpty ? "/" : "/" + path.map(Self.escapePointer).joined(separator: "/") }
+    var pointer: String { Self.pointer(path) }
+
+    static func pointer(_ path: [String]) -> String {
+        path.isEmpty ? "/" : "/" + path.map(escapePointer).joined(separator: "/")
+    }
 
     static func escapePointer(_ segment: String) -> String {
-        segment.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        guard segment.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return segment }
+        return segment.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
     func fail(_ message: String) -> AvroSchemaError {
@@ -127,7 +133,7 @@ struct SchemaParser {
         for deferred in deferredDefaults {
             recordsInProgress = deferred.enclosingRecords
             if let problem = fieldDefaultProblem(deferred.field) {
-                throw defaultError(deferred.field, problem, at: deferred.pointer)
+                throw defaultError(deferred.field, problem, at: Self.pointer(deferred.path))
             }
         }
         recordsInProgress = []
@@ -373,7 +379,7 @@ struct SchemaParser {
     /// placeholders, and again after resolving them (`finish()`).
     private mutating func checkDefault(of field: Field) throws(AvroSchemaError) {
         if let problem = fieldDefaultProblem(field) { throw defaultError(field, problem, at: pointer) }
-        deferredDefaults.append(DeferredDefault(field: field, pointer: pointer, enclosingRecords: recordsInProgress))
+        deferredDefaults.append(DeferredDefault(field: field, path: path, enclosingRecords: recordsInProgress))
     }
 
     private func defaultError(_ field: Field, _ problem: DefaultProblem, at pointer: String) -> AvroSchemaError {

@@ -63,6 +63,24 @@ func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 let clock = ContinuousClock()
 let texts = (1...versionCount + 1).map(schemaText(version:))
 
+// `--write-dir DIR` writes the same history as files for the command-line benchmark and for Java's
+// (shared/tools/avro-java/compat-bench.sh): v0001.avsc … v1000.avsc and new.avsc.
+if let flag = CommandLine.arguments.firstIndex(of: "--write-dir"), flag + 1 < CommandLine.arguments.count {
+    let directory = CommandLine.arguments[flag + 1]
+    func write(_ text: String, _ name: String) {
+        guard let file = fopen("\(directory)/\(name)", "w") else { fatalError("cannot write \(directory)/\(name)") }
+        fputs(text, file)
+        fclose(file)
+    }
+    for number in 1...versionCount {
+        var name = String(number)
+        while name.count < 4 { name = "0" + name }
+        write(texts[number - 1], "v\(name).avsc")
+    }
+    write(texts[versionCount], "new.avsc")
+    exit(0)
+}
+
 // Reference measured in the same run: parsing every schema once, the least a check that
 // re-parsed its inputs would pay.
 var parsed: [AvroSchema] = []
