@@ -104,6 +104,19 @@ for _ in 0..<repetitions {
 }
 precondition(failures == 0, "the benchmark history must be FULL_TRANSITIVE compatible")
 
+// The registry's way: versions kept prepared in memory, identical root fields skipped.
+let preparedNew = PreparedForCompatibility(new), preparedPrevious = previous.map(PreparedForCompatibility.init)
+var preparedTimes: [Double] = []
+for _ in 0..<repetitions {
+    let start = clock.now
+    failures += CompatibilityLevel.fullTransitive.check(preparedNew, against: preparedPrevious).count
+    preparedTimes.append(milliseconds(clock.now - start))
+}
+precondition(failures == 0, "the benchmark history must be FULL_TRANSITIVE compatible")
+let prepareStart = clock.now
+_ = parsed.map(PreparedForCompatibility.init)
+let prepareTime = milliseconds(clock.now - prepareStart)
+
 let check = median(checkTimes), parse = median(parseTimes)
 func format(_ value: Double, _ digits: Int = 2) -> String {
     let scale = [1.0, 10, 100, 1000][digits]
@@ -114,3 +127,5 @@ print("  full check:            \(format(check)) ms wall, \(format(median(checkC
 print("  per reader/writer pair: \(format(check * 1000 / Double(2 * versionCount), 1)) µs")
 print("  reference, parsing the \(versionCount + 1) schemas once: \(format(parse)) ms")
 print("  check / parse ratio:   \(format(check / parse, 3))")
+print("  prepared versions (digests of root field types, identical fields skipped): \(format(median(preparedTimes))) ms;"
+      + " \(format(median(preparedTimes) / check, 3)) of the plain check; preparing the \(versionCount + 1) versions once: \(format(prepareTime)) ms")
