@@ -87,6 +87,16 @@ struct CompatibilityChecker {
         }
     }
 
+    /// Whether a root field is where it was, under its name (without aliases, so no other writer field can
+    /// match it) and with an identical type: the usual field of two versions, passed over without a walk.
+    private func isUnchangedRootField(_ position: Int, _ readerFields: [Field], _ writerFields: [Field]) -> Bool {
+        guard !readerFieldDigests.isEmpty, walkRoot == 0, location.count == 1, position < writerFields.endIndex,
+            readerFields[position].aliases.isEmpty, readerFields[position].name == writerFields[position].name,
+            let readerDigest = readerFieldDigests[position], let writerDigest = writerFieldDigests[position]
+        else { return false }
+        return readerDigest == writerDigest
+    }
+
     /// Whether a field of the root records has the same type on both sides (digests are only set when both
     /// roots are records, and only the roots' fields are checked at depth one of the outermost walk).
     private func isIdenticalRootField(_ readerPosition: Int, _ writerPosition: Int) -> Bool {
@@ -246,6 +256,7 @@ struct CompatibilityChecker {
         // Fields are read in place, never copied: copying one retains each of its members.
         let readerFields = readerRecord.fields, writerFields = writerRecord.fields
         for position in readerFields.indices {
+            if isUnchangedRootField(position, readerFields, writerFields) { continue }
             location.append(.index(position))
             let writerPosition = try writerFieldPosition(
                 name: readerFields[position].name, aliases: readerFields[position].aliases, position: position, in: writerRecord)
