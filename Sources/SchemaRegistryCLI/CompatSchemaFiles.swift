@@ -46,41 +46,15 @@ enum CompatSchemaFiles {
 
     /// Reads and parses many schema files on every core; the first failure in `paths` order is reported.
     static func loadAll(_ paths: [String]) throws(CompatError) -> [AvroSchema] {
-        let results = ResultSlots(count: paths.count)
-        defer { results.deallocate() }
-        // Chunks of files per task: one task per file would cost more in scheduling than small files take to parse.
-        let chunk = 16
-        DispatchQueue.concurrentPerform(iterations: (paths.count + chunk - 1) / chunk) { task in
-            for index in task * chunk..<min(paths.count, (task + 1) * chunk) {
-                results[index] = Result { () throws(CompatError) -> AvroSchema in try load(paths[index]) }
-            }
+        let chunks = CompatParallel.mapChunks(count: paths.count, chunkSize: 16) { range in
+            range.map { index in Result { () throws(CompatError) -> AvroSchema in try load(paths[index]) } }
         }
         var schemas: [AvroSchema] = []
         schemas.reserveCapacity(paths.count)
-        for index in paths.indices { schemas.append(try results[index].get()) }
+        for chunk in chunks {
+            for result in chunk { schemas.append(try result.get()) }
+        }
         return schemas
-    }
-
-    /// One result per file, each written by exactly one task of `concurrentPerform` and read after it returns.
-    private final class ResultSlots: @unchecked Sendable {
-        private let slots: UnsafeMutablePointer<Result<AvroSchema, CompatError>>
-        private let count: Int
-
-        init(count: Int) {
-            self.count = count
-            slots = .allocate(capacity: count)
-            slots.initialize(repeating: .failure(CompatError("not read")), count: count)
-        }
-
-        subscript(index: Int) -> Result<AvroSchema, CompatError> {
-            get { slots[index] }
-            set { slots[index] = newValue }
-        }
-
-        func deallocate() {
-            slots.deinitialize(count: count)
-            slots.deallocate()
-        }
     }
 
     /// Orders names as people number versions: digit runs compare by value, the rest by character.

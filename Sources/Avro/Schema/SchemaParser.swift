@@ -44,10 +44,11 @@ struct SchemaParser {
         self.options = options
     }
 
-    private static let recordKeys: Set<String> = ["type", "name", "namespace", "doc", "fields", "aliases"]
-    private static let enumKeys: Set<String> = ["type", "name", "namespace", "doc", "symbols", "aliases", "default"]
-    private static let fixedKeys: Set<String> = ["type", "name", "namespace", "doc", "size", "aliases"]
-    private static let fieldKeys: Set<String> = ["name", "type", "default", "doc", "aliases", "order"]
+    // Attribute names are looked up in short arrays: comparing a few short strings costs less than hashing one.
+    private static let recordKeys: [String] = ["type", "name", "namespace", "doc", "fields", "aliases"]
+    private static let enumKeys: [String] = ["type", "name", "namespace", "doc", "symbols", "aliases", "default"]
+    private static let fixedKeys: [String] = ["type", "name", "namespace", "doc", "size", "aliases"]
+    private static let fieldKeys: [String] = ["name", "type", "default", "doc", "aliases", "order"]
 
     var pointer: String { Self.pointer(path) }
 
@@ -116,7 +117,7 @@ struct SchemaParser {
     /// Java's `ParseContext.find` for a name not known yet: the current namespace qualifies it (there is
     /// no fallback to the null namespace once the schema is read), and it must be defined by the end.
     private mutating func forwardReference(_ name: String, namespace: String?, pointer: String) -> AvroType {
-        let fullName = namespace.map { name.contains(".") ? name : "\($0).\(name)" } ?? name
+        let fullName = namespace.map { Self.isDotted(name) ? name : "\($0).\(name)" } ?? name
         forwardReferences.append(ForwardReference(fullName: fullName, written: name, pointer: pointer))
         forwardNames.insert(fullName)
         return .reference(fullName)
@@ -141,7 +142,7 @@ struct SchemaParser {
 
     /// Resolves a type name as Java's `Names.get` does: qualified by the current namespace first, then as given.
     func lookUp(_ name: String, namespace: String?) -> String? {
-        if !name.contains("."), let namespace {
+        if !Self.isDotted(name), let namespace {
             let qualified = "\(namespace).\(name)"
             if names[qualified] != nil { return qualified }
         }
@@ -151,7 +152,8 @@ struct SchemaParser {
     private mutating func union(_ branches: [JSONValue], namespace: String?) throws(AvroSchemaError) -> AvroType {
         try enterNode()
         var types: [AvroType] = []
-        var seen: Set<String> = []
+        // Unions are short: a list beats a set.
+        var seen: [String] = []
         for index in branches.indices {
             path.append(String(index))
             let type = try parse(branches[index], namespace: namespace)
@@ -163,14 +165,15 @@ struct SchemaParser {
         return .union(types)
     }
 
-    private func checkBranch(_ type: AvroType, index: Int, seen: inout Set<String>) throws(AvroSchemaError) {
+    private func checkBranch(_ type: AvroType, index: Int, seen: inout [String]) throws(AvroSchemaError) {
         if case .union = type {
             throw fail("a union may not directly contain another union (branch \(index))")
         }
         let key = type.typeName
-        guard seen.insert(key).inserted else {
+        guard !seen.contains(key) else {
             throw fail("union has more than one branch of type '\(key)'")
         }
+        seen.append(key)
     }
 
     private enum ComplexKind {
@@ -235,7 +238,7 @@ struct SchemaParser {
 
     /// The attributes not in `reserved`, in input order. A `doc` that is not a string means nothing to
     /// Avro but is kept as a property, so that the stored schema loses nothing.
-    static func properties(of object: JSONObject, excluding reserved: Set<String>) -> JSONObject {
+    static func properties(of object: JSONObject, excluding reserved: [String]) -> JSONObject {
         JSONObject(uniqueMembers: object.members.filter {
             !reserved.contains($0.key) || ($0.key == "doc" && $0.value.stringValue == nil)
         })
@@ -243,12 +246,12 @@ struct SchemaParser {
 
     // MARK: - Named types
 
-    private mutating func namedAttributes(_ object: JSONObject, enclosing namespace: String?, reserved: Set<String>) throws(AvroSchemaError) -> NamedAttributes {
+    private mutating func namedAttributes(_ object: JSONObject, enclosing namespace: String?, reserved: [String]) throws(AvroSchemaError) -> NamedAttributes {
         guard case .string(let rawName)? = object["name"] else {
             throw fail(object["name"] == nil ? "named type is missing 'name'" : "'name' must be a string")
         }
         let name: AvroName
-        if rawName.contains(".") {
+        if Self.isDotted(rawName) {
             name = AvroName(fullName: rawName)
         } else if let explicit = object["namespace"] {
             // A non-string namespace is ignored, as the reference parser does.
@@ -261,7 +264,7 @@ struct SchemaParser {
                 try p.validateName(name.name, what: "name")
             }
             if let space = name.namespace {
-                try descend(object["namespace"] != nil && !rawName.contains(".") ? "namespace" : "name") { (p: inout SchemaParser) throws(AvroSchemaError) in
+                try descend(object["namespace"] != nil && !Self.isDotted(rawName) ? "namespace" : "name") { (p: inout SchemaParser) throws(AvroSchemaError) in
                     for part in space.split(separator: ".", omittingEmptySubsequences: false) where !Self.isValidName(String(part)) {
                         throw p.fail("invalid namespace '\(space)': part '\(part)' \(Self.nameRule)")
                     }
@@ -275,7 +278,7 @@ struct SchemaParser {
             // A dotted alias is a full name (".A" is A in the null namespace); any other is relative.
             var resolved: [String] = []
             for alias in try p.aliases(object["aliases"]) {
-                let aliasName = alias.contains(".") ? AvroName(fullName: alias) : AvroName(name: alias, namespace: name.namespace)
+                let aliasName = Self.isDotted(alias) ? AvroName(fullName: alias) : AvroName(name: alias, namespace: name.namespace)
                 // Java checks an alias's own name, not its namespace.
                 if p.options.validateNames { try p.validateName(aliasName.name, what: "alias") }
                 resolved.append(aliasName.fullName)
@@ -303,6 +306,8 @@ struct SchemaParser {
             throw fail("invalid \(what) '\(name)': \(Self.nameRule)")
         }
     }
+
+    static func isDotted(_ name: String) -> Bool { name.utf8.contains(UInt8(ascii: ".")) }
 
     static let nameRule = "must start with [A-Za-z_] and contain only [A-Za-z0-9_]"
 
@@ -351,6 +356,7 @@ struct SchemaParser {
     private mutating func fields(_ values: [JSONValue], of record: AvroName) throws(AvroSchemaError) -> [Field] {
         var fields: [Field] = []
         var seen: Set<String> = []
+        seen.reserveCapacity(values.count)
         for index in values.indices {
             path.append(String(index))
             let field = try self.field(values[index], namespace: record.namespace)
@@ -379,7 +385,11 @@ struct SchemaParser {
     /// placeholders, and again after resolving them (`finish()`).
     private mutating func checkDefault(of field: Field) throws(AvroSchemaError) {
         if let problem = fieldDefaultProblem(field) { throw defaultError(field, problem, at: pointer) }
-        deferredDefaults.append(DeferredDefault(field: field, path: path, enclosingRecords: recordsInProgress))
+        // Without a forward reference so far, this default's type holds no placeholder and reaches no record
+        // in progress (a use of one is a forward reference): the second check would say the same.
+        if !forwardReferences.isEmpty {
+            deferredDefaults.append(DeferredDefault(field: field, path: path, enclosingRecords: recordsInProgress))
+        }
     }
 
     private func defaultError(_ field: Field, _ problem: DefaultProblem, at pointer: String) -> AvroSchemaError {
@@ -419,7 +429,7 @@ struct SchemaParser {
         // Java binds no default from a default that is not a string, and accepts the schema; it is kept
         // as a property here so that the stored schema loses nothing.
         let defaultIsSymbol = object["default"]?.stringValue != nil
-        let reserved = defaultIsSymbol ? Self.enumKeys : Self.enumKeys.subtracting(["default"])
+        let reserved = defaultIsSymbol ? Self.enumKeys : Self.enumKeys.filter { $0 != "default" }
         let named = try namedAttributes(object, enclosing: namespace, reserved: reserved)
         guard case .array(let symbolValues)? = object["symbols"] else {
             throw fail("enum '\(named.name)' must have a 'symbols' array")
