@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(name: "schema-registry", dependencies: ["SchemaRegistryCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: run through scripts/bench-*.sh in release mode; never timed inside tests.
-        .executableTarget(name: "compat-benchmark", dependencies: ["Avro", "JSON"], path: "Sources/Benchmarks/compat-benchmark"),
+        .executableTarget(name: "compat-benchmark", dependencies: ["Avro", "JSON", "RegistryModel", "RegistryCore", "RegistrySQLite"], path: "Sources/Benchmarks/compat-benchmark"),
         .executableTarget(name: "serde-benchmark", dependencies: ["SchemaRegistrySerde", "AvroCodec", "Avro", "JSON", "CAvro"], path: "Sources/Benchmarks/serde-benchmark"),
 
         // Shared by the test targets: runs the built binary, starts a real server on a free port.

@@ -46,18 +46,32 @@ public struct JSONParser {
             var isObject: Bool
             var elements: [JSONValue] = []
             var members: [JSONObject.Member] = []
+            /// Built only for large objects: schema objects have a handful of keys, where comparing
+            /// them costs less than hashing each one.
             var indexByKey: [String: Int] = [:]
             /// The key whose value is being read (objects only).
             var key = ""
 
+            static let linearSearchLimit = 16
+
             /// A repeated key keeps its first position and takes the last value, as Jackson does.
             mutating func addMember(_ value: JSONValue) {
-                if let existing = indexByKey[key] {
+                if let existing = index(of: key) {
                     members[existing].value = value
-                } else {
-                    indexByKey[key] = members.count
-                    members.append(JSONObject.Member(key: key, value: value))
+                    return
                 }
+                if members.count >= Self.linearSearchLimit { indexByKey[key] = members.count }
+                members.append(JSONObject.Member(key: key, value: value))
+            }
+
+            private mutating func index(of key: String) -> Int? {
+                if members.count <= Self.linearSearchLimit {
+                    return members.firstIndex { $0.key == key }
+                }
+                if indexByKey.isEmpty {
+                    for (index, member) in members.enumerated() { indexByKey[member.key] = index }
+                }
+                return indexByKey[key]
             }
         }
 
@@ -254,17 +268,21 @@ public struct JSONParser {
         mutating func string() throws(JSONParseError) -> String {
             position += 1
             let start = position
+            var highBits: UInt8 = 0
             // Fast path: no escapes, plain UTF-8 up to the closing quote.
             while position < bytes.count {
                 let byte = bytes[position]
                 if byte == UInt8(ascii: "\"") {
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
                     position += 1
+                    // ASCII needs no validation (most schema strings are ASCII).
+                    if highBits & 0x80 == 0 { return String(decoding: slice, as: UTF8.self) }
                     guard let s = String(validating: slice, as: UTF8.self) else {
                         throw JSONParseError(message: "invalid UTF-8 in a string", offset: start)
                     }
                     return s
                 }
+                highBits |= byte
                 if byte == UInt8(ascii: "\\") { break }
                 if byte < 0x20 { throw fail("unescaped control character in a string") }
                 position += 1

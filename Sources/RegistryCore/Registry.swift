@@ -17,7 +17,8 @@ public final class Registry: Sendable {
     private let writes = WriteQueue()
     private let table = SchemaTable()
     /// Parsed stored schemas, filled on first use: start-up parses nothing.
-    private let parsedSchemas = Mutex<[ContextId: AvroSchema]>([:])
+    /// Kept prepared for compatibility checks, which then skip the fields a new version did not change.
+    private let parsedSchemas = Mutex<[ContextId: PreparedForCompatibility]>([:])
 
     /// Loads the store's contents into memory (no schema is parsed).
     /// Whether modes may be set or removed (Confluent's `mode.mutability`); when not, both are 42205.
@@ -53,7 +54,7 @@ public final class Registry: Sendable {
             // identity). Should the batch fail to commit, `commit` forgets the parses of the ids it inserted.
             if registered.schema.schema == prepared.text {
                 self.parsedSchemas.withLock { cache in
-                    if cache[registered.schema.key] == nil { cache[registered.schema.key] = prepared.parsed }
+                    if cache[registered.schema.key] == nil { cache[registered.schema.key] = PreparedForCompatibility(prepared.parsed) }
                 }
             }
             return (registered, changes)
@@ -630,9 +631,19 @@ public final class Registry: Sendable {
         guard level != .none else { return [] }
         let checked = level.isTransitive ? Array(previous) : Array(previous.prefix(1))
         guard !checked.isEmpty else { return [] }
-        var parsed: [AvroSchema] = []
-        for entry in checked { parsed.append(try parsedSchema(entry.schemaKey, state: state)) }
-        let failures = level.check(new, against: parsed, stopAtFirstFailingVersion: true)
+        // One lock for the whole history; a version not parsed yet is parsed (and cached) after it.
+        let cached = parsedSchemas.withLock { cache in checked.map { cache[$0.schemaKey] } }
+        var parsed: [PreparedForCompatibility] = []
+        parsed.reserveCapacity(checked.count)
+        for (entry, hit) in zip(checked, cached) {
+            if let hit {
+                parsed.append(hit)
+            } else {
+                let schema = try parsedSchema(entry.schemaKey, state: state)
+                parsed.append(parsedSchemas.withLock { $0[entry.schemaKey] } ?? PreparedForCompatibility(schema))
+            }
+        }
+        let failures = level.check(PreparedForCompatibility(new), against: parsed, stopAtFirstFailingVersion: true)
         let quoted = checked.map { CompatibilityReport.Checked(version: $0.version, schema: state.schemas[$0.schemaKey]?.schema ?? "") }
         return CompatibilityReport.messages(for: failures, checked: quoted, level: level)
     }
@@ -686,7 +697,7 @@ public final class Registry: Sendable {
 
     /// The parsed form of a stored schema, from the cache when parsed before.
     private func parsedSchema(_ key: ContextId, state: RegistryIndex, depth: Int = 0) throws(RegistryError) -> AvroSchema {
-        if let cached = parsedSchemas.withLock({ $0[key] }) { return cached }
+        if let cached = parsedSchemas.withLock({ $0[key] }) { return cached.schema }
         guard let stored = state.schemas[key] else { throw .schemaNotFound(String(key.id)) }
         guard depth < 64 else { throw .invalidSchema("Schema references are nested more than 64 levels deep") }
         var referenced: [AvroSchema] = []
@@ -699,7 +710,7 @@ public final class Registry: Sendable {
         } catch {
             throw .invalidSchema("Stored schema \(key.id) no longer parses: \(error.message)")
         }
-        parsedSchemas.withLock { $0[key] = parsed }
+        parsedSchemas.withLock { $0[key] = PreparedForCompatibility(parsed) }
         return parsed
     }
 

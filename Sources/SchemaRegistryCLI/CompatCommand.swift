@@ -20,9 +20,11 @@ public struct CompatCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let options: CompatOptions
+        var options: CompatOptions
         do {
-            options = try CompatOptions.parse(arguments)
+            let (optionArguments, positionals) = CompatArguments.split(arguments)
+            options = try CompatOptions.parse(optionArguments)
+            options.schemas = positionals
         } catch {
             if CompatOptions.exitCode(for: error) == .success {
                 print(CompatOptions.helpMessage())
@@ -55,22 +57,23 @@ public struct CompatCommand: AsyncParsableCommand {
                 incompatibilities: found.map(CompatReport.Finding.init))
 
         case .versions(let newPath, let previousArguments, let level):
-            let new = try load(CompatSchemaFiles.expand(newPath), single: newPath)
-            var previous: [(name: String, schema: AvroSchema)] = []
+            let newPaths = try CompatSchemaFiles.expand(newPath)
+            guard newPaths.count == 1 else {
+                throw CompatError("\(newPath): the new schema must be one file (a directory or glob only works alone or as previous versions)")
+            }
+            var paths = newPaths
             for argument in previousArguments {
                 // Previous versions go newest first; a directory or glob lists oldest first.
-                for path in try CompatSchemaFiles.expand(argument).reversed() {
-                    previous.append((path, try CompatSchemaFiles.load(path)))
-                }
+                paths += try CompatSchemaFiles.expand(argument).reversed()
             }
-            let check = CompatReport.check((newPath, new), against: previous, level: level)
+            let schemas = try CompatSchemaFiles.loadAll(paths)
+            let previous = zip(paths, schemas).dropFirst().map { (name: $0.0, schema: $0.1) }
+            let check = CompatReport.check((newPath, schemas[0]), against: previous, level: level)
             return CompatReport(compatible: check.compatible, level: level.rawValue, checks: [check])
 
         case .history(let argument, let level):
-            var versions: [(name: String, schema: AvroSchema)] = []
-            for path in try CompatSchemaFiles.expand(argument) {
-                versions.append((path, try CompatSchemaFiles.load(path)))
-            }
+            let paths = try CompatSchemaFiles.expand(argument)
+            let versions = zip(paths, try CompatSchemaFiles.loadAll(paths)).map { (name: $0.0, schema: $0.1) }
             let checks = versions.indices.map { index in
                 CompatReport.check(versions[index], against: versions[..<index].reversed(), level: level)
             }
@@ -95,12 +98,5 @@ public struct CompatCommand: AsyncParsableCommand {
             return CompatReport(
                 compatible: check.compatible, level: level.rawValue, registry: registry.url, subject: subject, checks: [check])
         }
-    }
-
-    private static func load(_ paths: [String], single argument: String) throws(CompatError) -> AvroSchema {
-        guard paths.count == 1 else {
-            throw CompatError("\(argument): the new schema must be one file (a directory or glob only works alone or as previous versions)")
-        }
-        return try CompatSchemaFiles.load(paths[0])
     }
 }

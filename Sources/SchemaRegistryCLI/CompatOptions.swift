@@ -10,6 +10,7 @@ struct CompatOptions: ParsableCommand {
         abstract: "Check that a new schema is compatible with its previous versions.",
         usage: """
             schema-registry compat <new.avsc> <old.avsc> [<older.avsc> ...] [--level <level>] [--json]
+              schema-registry compat <new.avsc> --previous <dir-glob-or-file> [--previous ...] [--level <level>] [--json]
               schema-registry compat <dir-or-glob> [--level <level>] [--json]
               schema-registry compat --reader <reader.avsc> --writer <writer.avsc> [--json]
               schema-registry compat <new.avsc> --registry <url> --subject <subject> [--level <level>] [--json]
@@ -18,7 +19,10 @@ struct CompatOptions: ParsableCommand {
             Previous versions are given newest first. A directory or glob stands for its .avsc files; \
             as previous versions they count newest (last in name order) first. A single directory or glob \
             is a whole history in name order (numbers by value, v9 before v10): each version is checked \
-            against those before it, as registering them in turn would. The default level is BACKWARD.
+            against those before it, as registering them in turn would. --previous adds previous versions \
+            after the positional ones. An argument @list.txt stands for the paths in that file, one per \
+            line, as if they were given in that order. Files are read and parsed on every core. The \
+            default level is BACKWARD.
 
             With --registry the registry judges at the subject's configured level; with --level as well, \
             the subject's versions are fetched and checked here at that level.
@@ -38,6 +42,11 @@ struct CompatOptions: ParsableCommand {
         "The new schema, then the previous versions newest first. A directory or glob stands for its .avsc files.",
         valueName: "schema"))
     var schemas: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Previous versions (a file, directory, glob or @list), after any given as positional arguments.",
+        valueName: "path"))
+    var previous: [String] = []
 
     @Option(help: "The compatibility level: \(CompatibilityLevel.allCases.map(\.rawValue).joined(separator: ", ")).")
     var level: String?
@@ -67,25 +76,28 @@ struct CompatOptions: ParsableCommand {
 
     func mode() throws(CompatError) -> Mode {
         let parsedLevel = try parseLevel()
+        let schemas = try CompatArguments.expandLists(self.schemas)
+        let previous = try CompatArguments.expandLists(self.previous)
         if reader != nil || writer != nil {
             guard let reader, let writer else { throw CompatError("--reader and --writer go together") }
-            guard schemas.isEmpty, connection.registry == nil, subject == nil, level == nil else {
-                throw CompatError("--reader/--writer take no other schemas, --level, --registry or --subject")
+            guard schemas.isEmpty, previous.isEmpty, connection.registry == nil, subject == nil, level == nil else {
+                throw CompatError("--reader/--writer take no other schemas, --previous, --level, --registry or --subject")
             }
             return .pair(reader: reader, writer: writer)
         }
         if connection.registry != nil || subject != nil {
             guard connection.registry != nil, let subject else { throw CompatError("--registry and --subject go together") }
-            guard schemas.count == 1 else {
-                throw CompatError("with --registry give exactly one schema file (the new version)")
+            guard schemas.count == 1, previous.isEmpty else {
+                throw CompatError("with --registry give exactly one schema file (the new version) and no --previous")
             }
             return .registry(new: schemas[0], connection: connection, subject: subject, level: parsedLevel)
         }
         if connection.connectionDetailsGiven { throw CompatError("--basic-auth, --ca-file, --cert-file and --key-file go with --registry") }
         switch schemas.count {
         case 0: throw CompatError("give the new schema and its previous versions, or --reader and --writer")
-        case 1: return .history(schemas[0], level: parsedLevel ?? .backward)
-        default: return .versions(new: schemas[0], previous: Array(schemas.dropFirst()), level: parsedLevel ?? .backward)
+        case 1 where previous.isEmpty: return .history(schemas[0], level: parsedLevel ?? .backward)
+        case 1: return .versions(new: schemas[0], previous: previous, level: parsedLevel ?? .backward)
+        default: return .versions(new: schemas[0], previous: Array(schemas.dropFirst()) + previous, level: parsedLevel ?? .backward)
         }
     }
 

@@ -55,7 +55,14 @@ struct CompatReport: Encodable {
         level: CompatibilityLevel
     ) -> Check {
         let compared = level == .none ? [] : level.isTransitive ? previous : Array(previous.prefix(1))
-        let failures = level.check(schema.schema, against: previous.map(\.schema)).map { failure in
+        let new = schema.schema, versions = previous.map(\.schema)
+        // Versions are checked on every core, in chunks; failures keep the order of the versions.
+        let failures = CompatParallel.mapChunks(count: compared.count, chunkSize: 64) { range in
+            level.check(new, against: Array(versions[range])).map {
+                CompatibilityFailure(previousIndex: $0.previousIndex + range.lowerBound, direction: $0.direction,
+                                     incompatibilities: $0.incompatibilities)
+            }
+        }.joined().map { failure in
             let old = previous[failure.previousIndex].name
             let (reader, writer) = failure.direction == .backward ? (schema.name, old) : (old, schema.name)
             return Failure(

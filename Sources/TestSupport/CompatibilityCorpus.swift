@@ -4,7 +4,8 @@ import Foundation
 import Testing
 
 /// One reader/writer pair of `Tests/Fixtures/compat-corpus.jsonl` (a copy of `shared/compat-corpus/cases.jsonl`)
-/// with the verdicts of Apache Avro 1.12.1.
+/// or of `Tests/Fixtures/compat-corpus-java-parity.jsonl` (cases where Java's parser departs from the
+/// specification, labelled by `scripts/label-compat-cases.py`), with the verdicts of Apache Avro 1.12.1.
 public struct CorpusCase: Sendable, CustomTestStringConvertible {
     /// The reference's verdict for one orientation.
     public struct Verdict: Sendable {
@@ -44,14 +45,17 @@ public struct CorpusCase: Sendable, CustomTestStringConvertible {
 
     public var testDescription: String { "\(id) (\(feature))" }
     public var isInvalid: Bool { oracle.result == "INVALID" }
+    /// A case of the second fixture: what Java accepts or rejects against the specification.
+    public var isJavaParity: Bool { id.hasPrefix("java-parity-") }
 
     public func schemas() throws -> (reader: AvroSchema, writer: AvroSchema) {
         (try AvroSchema(parsing: readerText), try AvroSchema(parsing: writerText))
     }
 
     public static let all: [CorpusCase] = {
-        let url = repositoryRoot.appendingPathComponent("Tests/Fixtures/compat-corpus.jsonl")
-        let text = try! String(contentsOf: url, encoding: .utf8)
+        let text = fixtureFiles.map { file in
+            try! String(contentsOf: repositoryRoot.appendingPathComponent("Tests/Fixtures/\(file)"), encoding: .utf8)
+        }.joined(separator: "\n")
         return text.split(separator: "\n").map { line in
             let json = try! JSONParser.parse(String(line))
             func schemaText(_ key: String) -> String {
@@ -74,6 +78,8 @@ public struct CorpusCase: Sendable, CustomTestStringConvertible {
                 oracle: verdict(json["oracle"]!), oracleReverse: verdict(json["oracle_reverse"]!), levels: levels)
         }
     }()
+
+    static let fixtureFiles = ["compat-corpus.jsonl", "compat-corpus-java-parity.jsonl"]
 
     public static let valid: [CorpusCase] = all.filter { !$0.isInvalid }
 }

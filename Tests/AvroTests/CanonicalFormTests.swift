@@ -146,7 +146,9 @@ struct CanonicalFormTests {
         var texts = try repositorySchemaFiles().map(\.text)
         texts += Self.handWritten
         var seen: Set<String> = []
-        for c in CorpusCase.all {
+        // The Java parity cases are there for what only Java accepts (forward references, string defaults
+        // of doubles, enum defaults outside the symbols), which fastavro rejects.
+        for c in CorpusCase.all where !c.isJavaParity {
             for text in [c.readerText, c.writerText] where seen.insert(text).inserted {
                 // Schemas only Java accepts (short names resolved in the null namespace) are left to the specification tests.
                 if let schema = try? AvroSchema(parsing: text), !Self.usesNullNamespaceFallback(schema) { texts.append(text) }

@@ -11,7 +11,9 @@ struct SchemaWriterTests {
         var texts: [String] = []
         for c in CorpusCase.all {
             for text in [c.readerText, c.writerText] where seen.insert(text).inserted {
-                if (try? AvroSchema(parsing: text, options: .lenient)) != nil { texts.append(text) }
+                guard let schema = try? AvroSchema(parsing: text, options: .lenient) else { continue }
+                // A second, equal definition of a name is kept as a use of the first, so its attributes go.
+                if try! definitionCount(JSONValue(parsing: text)) == schema.definedNames.count { texts.append(text) }
             }
         }
         return texts
@@ -25,6 +27,16 @@ struct SchemaWriterTests {
         #expect(again.json == json, "not stable: \(json)")
         #expect(again.canonicalForm == schema.canonicalForm)
         #expect(attributeKeys(try JSONValue(parsing: json)) == attributeKeys(try JSONValue(parsing: text)), "\(text)\n\(json)")
+    }
+
+    static func definitionCount(_ value: JSONValue) -> Int {
+        switch value {
+        case .array(let elements): return elements.map(definitionCount).reduce(0, +)
+        case .object(let object):
+            let named = ["record", "error", "enum", "fixed"].contains(object["type"]?.stringValue ?? "") && object["name"] != nil
+            return (named ? 1 : 0) + object.map { definitionCount($0.value) }.reduce(0, +)
+        default: return 0
+        }
     }
 
     /// How often each attribute name occurs at any depth, leaving out `namespace` (written only where it is

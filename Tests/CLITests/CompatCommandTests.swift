@@ -104,12 +104,73 @@ struct CompatCommandTests {
         #expect(check["against"] as? [String] == [example("order-v2.avsc")])
     }
 
+    @Test("--previous takes a directory, a glob or a file; previous versions count newest first, after positional ones")
+    func previousOption() throws {
+        let directory = try folder([:])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for name in ["order-v1.avsc", "order-v2.avsc"] {
+            try FileManager.default.copyItem(atPath: example(name), toPath: directory.appendingPathComponent(name).path)
+        }
+        let result = try runCLI(["compat", example("order-v3.avsc"), "--previous", directory.path, "--level", "FULL_TRANSITIVE", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let check = try #require((try jsonObject(result.stdout)["checks"] as? [[String: Any]])?.first)
+        #expect(check["against"] as? [String] == ["order-v2.avsc", "order-v1.avsc"].map { directory.appendingPathComponent($0).path })
+        let mixed = try runCLI(["compat", example("order-breaking.avsc"), example("order-v3.avsc"), "--previous", example("order-v1.avsc"),
+                                "--level", "BACKWARD_TRANSITIVE", "--json"])
+        #expect(mixed.status == 1)
+        let mixedCheck = try #require((try jsonObject(mixed.stdout)["checks"] as? [[String: Any]])?.first)
+        #expect(mixedCheck["against"] as? [String] == [example("order-v3.avsc"), example("order-v1.avsc")])
+    }
+
+    @Test("@list.txt stands for the paths it lists, in order, as if given on the command line")
+    func fileList() throws {
+        let directory = try folder(["list.txt": [example("order-v3.avsc"), "# previous versions, newest first", "",
+                                                 example("order-v2.avsc"), "  " + example("order-v1.avsc") + "  "].joined(separator: "\n")])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let list = "@" + directory.appendingPathComponent("list.txt").path
+        let result = try runCLI(["compat", list, "--level", "FULL_TRANSITIVE", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let check = try #require((try jsonObject(result.stdout)["checks"] as? [[String: Any]])?.first)
+        #expect(check["schema"] as? String == example("order-v3.avsc"))
+        #expect(check["against"] as? [String] == [example("order-v2.avsc"), example("order-v1.avsc")])
+        let asPrevious = try runCLI(["compat", example("order-breaking.avsc"), "--previous", list])
+        #expect(asPrevious.status == 1)
+        let missing = try runCLI(["compat", example("order-v3.avsc"), "@" + directory.appendingPathComponent("absent.txt").path])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("absent.txt: cannot read the file list"))
+    }
+
+    @Test("many versions are read in parallel; the first bad file in order is the one reported")
+    func manyVersions() throws {
+        func version(_ number: Int) -> String {
+            #"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"f\#(number)","type":["null","int"],"default":null}]}"#
+        }
+        var files: [String: String] = [:]
+        for number in 1...200 { files["v\(number).avsc"] = version(number) }
+        let directory = try folder(files)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let new = directory.appendingPathComponent("v200.avsc").path
+        let all = (1...199).reversed().map { directory.appendingPathComponent("v\($0).avsc").path }
+        let result = try runCLI(["compat", new] + all + ["--level", "FULL_TRANSITIVE", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let check = try #require((try jsonObject(result.stdout)["checks"] as? [[String: Any]])?.first)
+        #expect(check["against"] as? [String] == all)
+        try "{bad".write(toFile: directory.appendingPathComponent("v150.avsc").path, atomically: true, encoding: .utf8)
+        try #"{"type":"record","name":"R","fields":[{"name":"a","type":"Missing"}]}"#
+            .write(toFile: directory.appendingPathComponent("v20.avsc").path, atomically: true, encoding: .utf8)
+        let bad = try runCLI(["compat", new, "--previous", directory.path])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("v150.avsc: invalid schema"), "\(bad.stderr)")
+    }
+
     @Test("usage errors exit 2 with a message on stderr", arguments: [
         ["compat"],
         ["compat", "--no-such-option", "a.avsc", "b.avsc"],
         ["compat", "a.avsc", "b.avsc", "--level", "SIDEWAYS"],
         ["compat", "a.avsc", "b.avsc", "--level"],
         ["compat", "--reader", "a.avsc"],
+        ["compat", "--reader", "a.avsc", "--writer", "b.avsc", "--previous", "c.avsc"],
+        ["compat", "a.avsc", "--previous"],
         ["compat", "a.avsc", "--registry", "http://127.0.0.1:1"],
         ["compat", "a.avsc", "--registry", "not a url", "--subject", "s"],
     ])

@@ -6,7 +6,7 @@ import TestSupport
 @Suite struct EnvironmentArgumentsTests {
     @Test("every serve option has the name its environment variable is derived from")
     func namesMatchTheParser() throws {
-        let names = EnvironmentArguments.optionNames(of: ServeCommand())
+        let names = DeclaredOptions.longNames(of: ServeCommand())
         #expect(names.contains("per-ip-connection-limit") && names.contains("tls-client-ca") && names.contains("db"))
         #expect(!names.contains("public-metrics"))  // a flag
         let help = try runCLI(["serve", "--help"]).stdout
@@ -20,7 +20,7 @@ import TestSupport
             EnvironmentArguments.merged(["serve", "--threads", "2"], environment: environment)
                 == ["serve", "--per-ip-connection-limit", "3", "--threads", "2"])
         #expect(EnvironmentArguments.merged(["compat", "a.avsc"], environment: environment) == ["compat", "a.avsc"])
-        #expect(EnvironmentArguments.kebabCase("perIPConnectionLimit") == "per-ip-connection-limit")
-        #expect(EnvironmentArguments.kebabCase("tlsClientCA") == "tls-client-ca")
+        #expect(DeclaredOptions.kebabCase("perIPConnectionLimit") == "per-ip-connection-limit")
+        #expect(DeclaredOptions.kebabCase("tlsClientCA") == "tls-client-ca")
     }
 }

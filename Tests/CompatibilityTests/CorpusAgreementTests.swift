@@ -23,6 +23,19 @@ struct CorpusAgreementTests {
         expectAgreement(SchemaCompatibility.incompatibilities(reader: writer, writer: reader), corpusCase.oracleReverse)
     }
 
+    @Test("prepared schemas (identical root fields skipped) give the same findings both ways", arguments: CorpusCase.valid)
+    func prepared(_ corpusCase: CorpusCase) throws {
+        let (reader, writer) = try corpusCase.schemas()
+        let preparedReader = PreparedForCompatibility(reader), preparedWriter = PreparedForCompatibility(writer)
+        #expect(SchemaCompatibility.incompatibilities(reader: preparedReader, writer: preparedWriter)
+            == SchemaCompatibility.incompatibilities(reader: reader, writer: writer))
+        #expect(SchemaCompatibility.incompatibilities(reader: preparedWriter, writer: preparedReader)
+            == SchemaCompatibility.incompatibilities(reader: writer, writer: reader))
+        for level in CompatibilityLevel.allCases {
+            #expect(level.check(preparedReader, against: [preparedWriter]) == level.check(reader, against: [writer]))
+        }
+    }
+
     @Test("level verdicts with old = writer and new = reader", arguments: CorpusCase.valid)
     func levels(_ corpusCase: CorpusCase) throws {
         let (new, old) = try corpusCase.schemas()

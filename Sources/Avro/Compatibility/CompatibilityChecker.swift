@@ -20,6 +20,9 @@ struct CompatibilityChecker {
     /// Where the current walk's root is in `location` (fresh walks start deeper).
     private var walkRoot = 0
     private var memo = PairMemo()
+    /// Digests of the root records' field types, when both schemas were prepared (`PreparedForCompatibility`).
+    private var readerFieldDigests: [PreparedForCompatibility.TypeDigest?] = []
+    private var writerFieldDigests: [PreparedForCompatibility.TypeDigest?] = []
 
     /// One step of a location; rendered only when something is reported.
     private enum Token {
@@ -74,6 +77,33 @@ struct CompatibilityChecker {
     init(reader: AvroSchema, writer: AvroSchema) {
         self.reader = reader
         self.writer = writer
+    }
+
+    init(reader: PreparedForCompatibility, writer: PreparedForCompatibility) {
+        self.init(reader: reader.schema, writer: writer.schema)
+        if !reader.fieldDigests.isEmpty, !writer.fieldDigests.isEmpty {
+            readerFieldDigests = reader.fieldDigests
+            writerFieldDigests = writer.fieldDigests
+        }
+    }
+
+    /// Whether a root field is where it was, under its name (without aliases, so no other writer field can
+    /// match it) and with an identical type: the usual field of two versions, passed over without a walk.
+    private func isUnchangedRootField(_ position: Int, _ readerFields: [Field], _ writerFields: [Field]) -> Bool {
+        guard !readerFieldDigests.isEmpty, walkRoot == 0, location.count == 1, position < writerFields.endIndex,
+            readerFields[position].aliases.isEmpty, readerFields[position].name == writerFields[position].name,
+            let readerDigest = readerFieldDigests[position], let writerDigest = writerFieldDigests[position]
+        else { return false }
+        return readerDigest == writerDigest
+    }
+
+    /// Whether a field of the root records has the same type on both sides (digests are only set when both
+    /// roots are records, and only the roots' fields are checked at depth one of the outermost walk).
+    private func isIdenticalRootField(_ readerPosition: Int, _ writerPosition: Int) -> Bool {
+        guard !readerFieldDigests.isEmpty, walkRoot == 0, location.count == 2,
+            let readerDigest = readerFieldDigests[readerPosition], let writerDigest = writerFieldDigests[writerPosition]
+        else { return false }
+        return readerDigest == writerDigest
     }
 
     mutating func check() -> [Incompatibility] {
@@ -226,12 +256,15 @@ struct CompatibilityChecker {
         // Fields are read in place, never copied: copying one retains each of its members.
         let readerFields = readerRecord.fields, writerFields = writerRecord.fields
         for position in readerFields.indices {
+            if isUnchangedRootField(position, readerFields, writerFields) { continue }
             location.append(.index(position))
             let writerPosition = try writerFieldPosition(
                 name: readerFields[position].name, aliases: readerFields[position].aliases, position: position, in: writerRecord)
             if let writerPosition {
                 // Most fields of two versions have the same primitive type: nothing to walk or memoize.
-                if !Self.isSamePrimitive(readerFields[position].type, writerFields[writerPosition].type) {
+                if !Self.isSamePrimitive(readerFields[position].type, writerFields[writerPosition].type),
+                    !isIdenticalRootField(position, writerPosition)
+                {
                     try compare(.key("type"), readerFields[position].type, writerFields[writerPosition].type)
                 }
             } else if readerFields[position].defaultValue == nil {

@@ -64,6 +64,24 @@ extension CompatibilityLevel {
     public func check(
         _ new: AvroSchema, against previous: [AvroSchema], stopAtFirstFailingVersion: Bool = false
     ) -> [CompatibilityFailure] {
+        check(new, against: previous, stopAtFirstFailingVersion: stopAtFirstFailingVersion) {
+            SchemaCompatibility.incompatibilities(reader: $0, writer: $1)
+        }
+    }
+
+    /// The same check over prepared schemas (versions kept in memory), which skips identical root fields.
+    public func check(
+        _ new: PreparedForCompatibility, against previous: [PreparedForCompatibility], stopAtFirstFailingVersion: Bool = false
+    ) -> [CompatibilityFailure] {
+        check(new, against: previous, stopAtFirstFailingVersion: stopAtFirstFailingVersion) {
+            SchemaCompatibility.incompatibilities(reader: $0, writer: $1)
+        }
+    }
+
+    private func check<Schema>(
+        _ new: Schema, against previous: [Schema], stopAtFirstFailingVersion: Bool,
+        incompatibilities: (_ reader: Schema, _ writer: Schema) -> [Incompatibility]
+    ) -> [CompatibilityFailure] {
         let checked = isTransitive ? previous[...] : previous.prefix(1)
         var failures: [CompatibilityFailure] = []
         for (index, old) in zip(checked.indices, checked) {
@@ -71,8 +89,8 @@ extension CompatibilityLevel {
             for direction in directions {
                 let found: [Incompatibility] =
                     switch direction {
-                    case .backward: SchemaCompatibility.incompatibilities(reader: new, writer: old)
-                    case .forward: SchemaCompatibility.incompatibilities(reader: old, writer: new)
+                    case .backward: incompatibilities(new, old)
+                    case .forward: incompatibilities(old, new)
                     }
                 if !found.isEmpty {
                     versionFailed = true

@@ -5,4 +5,10 @@ public enum SchemaCompatibility {
         var checker = CompatibilityChecker(reader: reader, writer: writer)
         return checker.check()
     }
+
+    /// The same verdict, skipping root record fields whose types are identical on both sides.
+    public static func incompatibilities(reader: PreparedForCompatibility, writer: PreparedForCompatibility) -> [Incompatibility] {
+        var checker = CompatibilityChecker(reader: reader, writer: writer)
+        return checker.check()
+    }
 }

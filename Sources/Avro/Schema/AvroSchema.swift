@@ -60,6 +60,7 @@ public struct AvroSchema: Sendable, Hashable {
         }
         var parser = SchemaParser(names: inherited, options: options)
         let root = try parser.parse(json, namespace: nil)
+        try parser.finish()
         self.init(root: root, namedTypes: parser.names, definedNames: parser.definedNames)
     }
 

@@ -9,6 +9,15 @@ extension AvroSchema {
         writer.write(root, into: &out)
         return out
     }
+
+    /// The Parsing Canonical Form of one node of this schema, as if it were a schema of its own: named
+    /// types it uses are written out at their first use within it.
+    func canonicalForm(of type: AvroType) -> String {
+        var out = ""
+        var writer = CanonicalWriter(schema: self)
+        writer.write(type, into: &out)
+        return out
+    }
 }
 
 /// Writes Parsing Canonical Form: full names, only the attributes that affect how data is

@@ -11,25 +11,54 @@ struct SchemaParser {
     /// Schema nodes currently being parsed; bounds recursion for JSON values built in code,
     /// which never went through `JSONParser`'s depth check.
     private var depth = 0
-    /// Records whose fields are still being parsed. Java validates a field default before the
-    /// enclosing records have their fields, so a default that needs those fields is invalid
-    /// there; rejecting it here too also keeps a self-referencing default from recursing forever.
+    /// Records whose fields are still being parsed. Java puts a record among the known names only
+    /// once its fields are parsed, so a use inside them is a forward reference; and when it resolves
+    /// forward references it re-checks each default while the enclosing records still lack their
+    /// fields, so a default that needs those fields is invalid.
     private var recordsInProgress: Set<String> = []
+    /// Names used before their definition, as Java 1.12 reads them: qualified by the namespace in
+    /// force where they were written and resolved only once the whole schema is read.
+    private var forwardReferences: [ForwardReference] = []
+    private var forwardNames: Set<String> = []
+    /// Field defaults to check again against resolved types when the schema used forward references.
+    private var deferredDefaults: [DeferredDefault] = []
+    /// Record defaults filled in from field defaults may cycle through recursive types; Java overflows
+    /// its stack there and rejects the schema, this stops at a depth instead.
+    private var defaultFillDepth = 0
+
+    private struct ForwardReference {
+        let fullName: String
+        let written: String
+        let pointer: String
+    }
+
+    private struct DeferredDefault {
+        let field: Field
+        /// The field's `path`, joined into a pointer only for an error.
+        let path: [String]
+        let enclosingRecords: Set<String>
+    }
 
     init(names: [String: AvroType], options: ParseOptions) {
         self.names = names
         self.options = options
     }
 
-    private static let recordKeys: Set<String> = ["type", "name", "namespace", "doc", "fields", "aliases"]
-    private static let enumKeys: Set<String> = ["type", "name", "namespace", "doc", "symbols", "aliases", "default"]
-    private static let fixedKeys: Set<String> = ["type", "name", "namespace", "doc", "size", "aliases"]
-    private static let fieldKeys: Set<String> = ["name", "type", "default", "doc", "aliases", "order"]
+    // Attribute names are looked up in short arrays: comparing a few short strings costs less than hashing one.
+    private static let recordKeys: [String] = ["type", "name", "namespace", "doc", "fields", "aliases"]
+    private static let enumKeys: [String] = ["type", "name", "namespace", "doc", "symbols", "aliases", "default"]
+    private static let fixedKeys: [String] = ["type", "name", "namespace", "doc", "size", "aliases"]
+    private static let fieldKeys: [String] = ["name", "type", "default", "doc", "aliases", "order"]
 
-    var pointer: String { path.isEmpty ? "/" : "/" + path.map(Self.escapePointer).joined(separator: "/") }
+    var pointer: String { Self.pointer(path) }
+
+    static func pointer(_ path: [String]) -> String {
+        path.isEmpty ? "/" : "/" + path.map(escapePointer).joined(separator: "/")
+    }
 
     static func escapePointer(_ segment: String) -> String {
-        segment.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        guard segment.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return segment }
+        return segment.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
     func fail(_ message: String) -> AvroSchemaError {
@@ -82,12 +111,38 @@ struct SchemaParser {
     private mutating func typeNamed(_ name: String, namespace: String?) throws(AvroSchemaError) -> AvroType {
         if let primitive = Primitive(rawValue: name) { return .primitive(primitive, .none) }
         if let fullName = lookUp(name, namespace: namespace) { return .reference(fullName) }
-        throw fail("undefined name '\(name)'")
+        return forwardReference(name, namespace: namespace, pointer: pointer)
+    }
+
+    /// Java's `ParseContext.find` for a name not known yet: the current namespace qualifies it (there is
+    /// no fallback to the null namespace once the schema is read), and it must be defined by the end.
+    private mutating func forwardReference(_ name: String, namespace: String?, pointer: String) -> AvroType {
+        let fullName = namespace.map { Self.isDotted(name) ? name : "\($0).\(name)" } ?? name
+        forwardReferences.append(ForwardReference(fullName: fullName, written: name, pointer: pointer))
+        forwardNames.insert(fullName)
+        return .reference(fullName)
+    }
+
+    /// Called once the whole schema is read: every forward reference must name a type by then, and
+    /// defaults are checked again against the types they resolve to, as Java's resolution does.
+    mutating func finish() throws(AvroSchemaError) {
+        for use in forwardReferences where names[use.fullName] == nil {
+            throw AvroSchemaError(path: use.pointer, message: "at \(use.pointer): undefined name '\(use.written)'")
+        }
+        guard !forwardReferences.isEmpty else { return }
+        forwardNames = []
+        for deferred in deferredDefaults {
+            recordsInProgress = deferred.enclosingRecords
+            if let problem = fieldDefaultProblem(deferred.field) {
+                throw defaultError(deferred.field, problem, at: Self.pointer(deferred.path))
+            }
+        }
+        recordsInProgress = []
     }
 
     /// Resolves a type name as Java's `Names.get` does: qualified by the current namespace first, then as given.
     func lookUp(_ name: String, namespace: String?) -> String? {
-        if !name.contains("."), let namespace {
+        if !Self.isDotted(name), let namespace {
             let qualified = "\(namespace).\(name)"
             if names[qualified] != nil { return qualified }
         }
@@ -97,7 +152,8 @@ struct SchemaParser {
     private mutating func union(_ branches: [JSONValue], namespace: String?) throws(AvroSchemaError) -> AvroType {
         try enterNode()
         var types: [AvroType] = []
-        var seen: Set<String> = []
+        // Unions are short: a list beats a set.
+        var seen: [String] = []
         for index in branches.indices {
             path.append(String(index))
             let type = try parse(branches[index], namespace: namespace)
@@ -109,14 +165,15 @@ struct SchemaParser {
         return .union(types)
     }
 
-    private func checkBranch(_ type: AvroType, index: Int, seen: inout Set<String>) throws(AvroSchemaError) {
+    private func checkBranch(_ type: AvroType, index: Int, seen: inout [String]) throws(AvroSchemaError) {
         if case .union = type {
             throw fail("a union may not directly contain another union (branch \(index))")
         }
         let key = type.typeName
-        guard seen.insert(key).inserted else {
+        guard !seen.contains(key) else {
             throw fail("union has more than one branch of type '\(key)'")
         }
+        seen.append(key)
     }
 
     private enum ComplexKind {
@@ -168,19 +225,20 @@ struct SchemaParser {
         return .map(values: valueType, Annotations(properties: Self.properties(of: object, excluding: ["type", "values"])))
     }
 
-    private func primitiveOrReference(_ object: JSONObject, type: String, namespace: String?) throws(AvroSchemaError) -> AvroType {
+    private mutating func primitiveOrReference(_ object: JSONObject, type: String, namespace: String?) throws(AvroSchemaError) -> AvroType {
         if let primitive = Primitive(rawValue: type) {
             let properties = Self.properties(of: object, excluding: ["type"])
             return .primitive(primitive, Annotations(properties: properties, logicalType: Self.logicalType(of: primitive, properties)))
         }
-        // `{"type": "com.acme.Name"}` is a use of a named type defined earlier.
+        // `{"type": "com.acme.Name"}` is a use of a named type.
         if let fullName = lookUp(type, namespace: namespace) { return .reference(fullName) }
-        throw fail(at: "type", "undefined name '\(type)'")
+        let at = pointer == "/" ? "/type" : pointer + "/type"
+        return forwardReference(type, namespace: namespace, pointer: at)
     }
 
     /// The attributes not in `reserved`, in input order. A `doc` that is not a string means nothing to
     /// Avro but is kept as a property, so that the stored schema loses nothing.
-    static func properties(of object: JSONObject, excluding reserved: Set<String>) -> JSONObject {
+    static func properties(of object: JSONObject, excluding reserved: [String]) -> JSONObject {
         JSONObject(uniqueMembers: object.members.filter {
             !reserved.contains($0.key) || ($0.key == "doc" && $0.value.stringValue == nil)
         })
@@ -188,12 +246,12 @@ struct SchemaParser {
 
     // MARK: - Named types
 
-    private mutating func namedAttributes(_ object: JSONObject, enclosing namespace: String?, reserved: Set<String>) throws(AvroSchemaError) -> NamedAttributes {
+    private mutating func namedAttributes(_ object: JSONObject, enclosing namespace: String?, reserved: [String]) throws(AvroSchemaError) -> NamedAttributes {
         guard case .string(let rawName)? = object["name"] else {
             throw fail(object["name"] == nil ? "named type is missing 'name'" : "'name' must be a string")
         }
         let name: AvroName
-        if rawName.contains(".") {
+        if Self.isDotted(rawName) {
             name = AvroName(fullName: rawName)
         } else if let explicit = object["namespace"] {
             // A non-string namespace is ignored, as the reference parser does.
@@ -206,7 +264,7 @@ struct SchemaParser {
                 try p.validateName(name.name, what: "name")
             }
             if let space = name.namespace {
-                try descend(object["namespace"] != nil && !rawName.contains(".") ? "namespace" : "name") { (p: inout SchemaParser) throws(AvroSchemaError) in
+                try descend(object["namespace"] != nil && !Self.isDotted(rawName) ? "namespace" : "name") { (p: inout SchemaParser) throws(AvroSchemaError) in
                     for part in space.split(separator: ".", omittingEmptySubsequences: false) where !Self.isValidName(String(part)) {
                         throw p.fail("invalid namespace '\(space)': part '\(part)' \(Self.nameRule)")
                     }
@@ -216,14 +274,16 @@ struct SchemaParser {
         if name.namespace == nil, Primitive(rawValue: name.name) != nil {
             throw fail("a named type may not be called '\(name.name)', which is a primitive type")
         }
-        guard names[name.fullName] == nil else {
-            throw fail("name '\(name.fullName)' is already defined")
-        }
         let aliases = try descend("aliases") { (p: inout SchemaParser) throws(AvroSchemaError) in
             // A dotted alias is a full name (".A" is A in the null namespace); any other is relative.
-            try p.aliases(object["aliases"]).map { alias in
-                alias.contains(".") ? AvroName(fullName: alias).fullName : AvroName(name: alias, namespace: name.namespace).fullName
+            var resolved: [String] = []
+            for alias in try p.aliases(object["aliases"]) {
+                let aliasName = Self.isDotted(alias) ? AvroName(fullName: alias) : AvroName(name: alias, namespace: name.namespace)
+                // Java checks an alias's own name, not its namespace.
+                if p.options.validateNames { try p.validateName(aliasName.name, what: "alias") }
+                resolved.append(aliasName.fullName)
             }
+            return resolved
         }
         return NamedAttributes(
             name: name, aliases: aliases, doc: object["doc"]?.stringValue,
@@ -247,6 +307,8 @@ struct SchemaParser {
         }
     }
 
+    static func isDotted(_ name: String) -> Bool { name.utf8.contains(UInt8(ascii: ".")) }
+
     static let nameRule = "must start with [A-Za-z_] and contain only [A-Za-z0-9_]"
 
     static func isValidName(_ name: String) -> Bool {
@@ -256,26 +318,35 @@ struct SchemaParser {
         return name.utf8.allSatisfy { isLetter($0) || ($0 >= 48 && $0 <= 57) }
     }
 
-    /// Records a definition; a record is defined twice, before and after its fields are known.
-    private mutating func define(_ type: AvroType, _ fullName: String) {
-        if names.updateValue(type, forKey: fullName) == nil { definedNames.append(fullName) }
+    /// Records a definition once the type is complete, as Java's `ParseContext.put` does: a second
+    /// definition of a name is accepted when Java's `Schema.equals` holds (docs and aliases aside), and
+    /// becomes a use of the first.
+    /// `slot` keeps `definedNames` in document order for a record, which completes after what it encloses.
+    private mutating func define(_ type: AvroType, _ fullName: String, slot: Int? = nil) throws(AvroSchemaError) -> AvroType {
+        if let existing = names[fullName] {
+            var equality = JavaSchemaEquality(names: names)
+            guard equality.equal(existing, type) else {
+                throw fail("name '\(fullName)' is already defined")
+            }
+            return .reference(fullName)
+        }
+        names[fullName] = type
+        definedNames.insert(fullName, at: slot ?? definedNames.count)
+        return type
     }
 
     private mutating func record(_ object: JSONObject, namespace: String?, isError: Bool) throws(AvroSchemaError) -> AvroType {
         let named = try namedAttributes(object, enclosing: namespace, reserved: Self.recordKeys)
         let fullName = named.name.fullName
-        // Defined before its fields are parsed so that fields may refer to the record itself.
-        define(.record(RecordType(named: named, fields: [], isError: isError)), fullName)
-        recordsInProgress.insert(fullName)
         guard case .array(let fieldValues)? = object["fields"] else { throw missingFields(fullName) }
+        let enclosing = recordsInProgress
+        let slot = definedNames.count
+        recordsInProgress.insert(fullName)
         path.append("fields")
         let fields = try self.fields(fieldValues, of: named.name)
-        if options.validateDefaults { try validateDefaults(of: fields) }
         path.removeLast()
-        recordsInProgress.remove(fullName)
-        let record = AvroType.record(RecordType(named: named, fields: fields, isError: isError))
-        define(record, fullName)
-        return record
+        recordsInProgress = enclosing
+        return try define(.record(RecordType(named: named, fields: fields, isError: isError)), fullName, slot: slot)
     }
 
     private func missingFields(_ fullName: String) -> AvroSchemaError {
@@ -285,6 +356,7 @@ struct SchemaParser {
     private mutating func fields(_ values: [JSONValue], of record: AvroName) throws(AvroSchemaError) -> [Field] {
         var fields: [Field] = []
         var seen: Set<String> = []
+        seen.reserveCapacity(values.count)
         for index in values.indices {
             path.append(String(index))
             let field = try self.field(values[index], namespace: record.namespace)
@@ -304,7 +376,24 @@ struct SchemaParser {
         path.append("type")
         let type = try parse(typeValue, namespace: namespace)
         path.removeLast()
-        return try fieldAttributes(object, name: name, type: type)
+        let field = try fieldAttributes(object, name: name, type: type)
+        if options.validateDefaults, field.defaultValue != nil { try checkDefault(of: field) }
+        return field
+    }
+
+    /// Java checks a default as soon as its field is parsed, when forward references are still
+    /// placeholders, and again after resolving them (`finish()`).
+    private mutating func checkDefault(of field: Field) throws(AvroSchemaError) {
+        if let problem = fieldDefaultProblem(field) { throw defaultError(field, problem, at: pointer) }
+        // Without a forward reference so far, this default's type holds no placeholder and reaches no record
+        // in progress (a use of one is a forward reference): the second check would say the same.
+        if !forwardReferences.isEmpty {
+            deferredDefaults.append(DeferredDefault(field: field, path: path, enclosingRecords: recordsInProgress))
+        }
+    }
+
+    private func defaultError(_ field: Field, _ problem: DefaultProblem, at pointer: String) -> AvroSchemaError {
+        AvroSchemaError(path: pointer, message: "field '\(field.name)' at \(pointer): default \(field.defaultValue ?? .null) \(problem.message)")
     }
 
     /// The field's object, its name (validated) and its type attribute.
@@ -336,23 +425,11 @@ struct SchemaParser {
             order: order, properties: Self.properties(of: object, excluding: Self.fieldKeys))
     }
 
-    private mutating func validateDefaults(of fields: [Field]) throws(AvroSchemaError) {
-        for (index, field) in fields.enumerated() {
-            guard let value = field.defaultValue else { continue }
-            try descend(String(index)) { (p: inout SchemaParser) throws(AvroSchemaError) in
-                if let problem = p.defaultProblem(value, for: field.type) {
-                    throw AvroSchemaError(
-                        path: p.pointer, message: "field '\(field.name)' at \(p.pointer): default \(value) \(problem)")
-                }
-            }
-        }
-    }
-
     private mutating func enumeration(_ object: JSONObject, namespace: String?) throws(AvroSchemaError) -> AvroType {
         // Java binds no default from a default that is not a string, and accepts the schema; it is kept
         // as a property here so that the stored schema loses nothing.
         let defaultIsSymbol = object["default"]?.stringValue != nil
-        let reserved = defaultIsSymbol ? Self.enumKeys : Self.enumKeys.subtracting(["default"])
+        let reserved = defaultIsSymbol ? Self.enumKeys : Self.enumKeys.filter { $0 != "default" }
         let named = try namedAttributes(object, enclosing: namespace, reserved: reserved)
         guard case .array(let symbolValues)? = object["symbols"] else {
             throw fail("enum '\(named.name)' must have a 'symbols' array")
@@ -378,9 +455,7 @@ struct SchemaParser {
             }
             defaultSymbol = symbol
         }
-        let type = AvroType.enumeration(EnumType(named: named, symbols: symbols, defaultSymbol: defaultSymbol))
-        define(type, named.name.fullName)
-        return type
+        return try define(.enumeration(EnumType(named: named, symbols: symbols, defaultSymbol: defaultSymbol)), named.name.fullName)
     }
 
     private mutating func fixed(_ object: JSONObject, namespace: String?) throws(AvroSchemaError) -> AvroType {
@@ -388,11 +463,15 @@ struct SchemaParser {
         guard let sizeValue = object["size"], let size = sizeValue.numberValue?.int32Value, size >= 0 else {
             throw fail("fixed '\(named.name)' must have a non-negative integer 'size'")
         }
+        guard size <= Self.maxFixedSize else {
+            throw fail(at: "size", "fixed '\(named.name)': size \(size) is more than Java's largest array, \(Self.maxFixedSize)")
+        }
         let logical = Self.fixedLogicalType(size: Int(size), named.properties)
-        let type = AvroType.fixed(FixedType(named: named, size: Int(size), logicalType: logical))
-        define(type, named.name.fullName)
-        return type
+        return try define(.fixed(FixedType(named: named, size: Int(size), logicalType: logical)), named.name.fullName)
     }
+
+    /// Java's `SystemLimitException.MAX_ARRAY_VM_LIMIT`, which its fixed schemas are checked against.
+    static let maxFixedSize: Int32 = .max - 8
 
     // MARK: - Logical types
 
@@ -447,13 +526,38 @@ struct SchemaParser {
     }
 
     // MARK: - Defaults
+    //
+    // Java's `Schema.isValidDefault`, which is looser than the specification: a string is a valid
+    // default of any string, bytes, enum or fixed type, whatever its characters or length; float and
+    // double take any JSON number, and a field of type float or double also a string that Java's
+    // `Double.parseDouble` reads (`parseField` converts it first), but not inside a union or a container.
+
+    /// Why a default does not fit; `isFatal` marks Java's exception for a record whose fields are not
+    /// set yet, which ends the check rather than letting a later union branch match.
+    struct DefaultProblem {
+        let message: String
+        var isFatal = false
+    }
+
+    func fieldDefaultProblem(_ field: Field) -> DefaultProblem? {
+        guard let value = field.defaultValue else { return nil }
+        if case .string(let text) = value, Self.takesNumericString(field.type) {
+            // Java's own message here is a NumberFormatException's.
+            return JavaDouble.parses(text) ? nil : DefaultProblem(message: "is not a \(field.type.typeName)")
+        }
+        return defaultProblem(value, for: field.type)
+    }
+
+    private static func takesNumericString(_ type: AvroType) -> Bool {
+        if case .primitive(let primitive, _) = type { return primitive == .float || primitive == .double }
+        return false
+    }
 
     /// Why `value` is not a valid default for `type`, or nil when it is.
-    /// Unions accept a value matching any branch, as the reference implementation does.
     ///
     /// This only dispatches: the checks live in one function per kind of type, so that the frames
     /// of each level of a deeply nested default stay small (see the note on the recursive parser path).
-    func defaultProblem(_ value: JSONValue, for type: AvroType) -> String? {
+    func defaultProblem(_ value: JSONValue, for type: AvroType) -> DefaultProblem? {
         switch type {
         case .reference: referenceDefaultProblem(value, type)
         case .union: unionDefaultProblem(value, type)
@@ -465,89 +569,98 @@ struct SchemaParser {
         }
     }
 
-    private func referenceDefaultProblem(_ value: JSONValue, _ type: AvroType) -> String? {
-        guard case .reference(let name) = type, let definition = names[name] else { return "refers to an undefined type" }
+    /// A name not defined yet (or used before its definition) is, until the schema is read, Java's
+    /// placeholder: a record without fields, which any object fits.
+    private func referenceDefaultProblem(_ value: JSONValue, _ type: AvroType) -> DefaultProblem? {
+        guard case .reference(let name) = type else { return nil }
+        guard !forwardNames.contains(name), let definition = names[name] else {
+            return value.objectValue != nil ? nil : DefaultProblem(message: "is not an object (type '\(name)' is not defined yet)")
+        }
         return defaultProblem(value, for: definition)
     }
 
-    private func unionDefaultProblem(_ value: JSONValue, _ type: AvroType) -> String? {
+    private func unionDefaultProblem(_ value: JSONValue, _ type: AvroType) -> DefaultProblem? {
         guard case .union(let branches) = type else { return nil }
-        for branch in branches where defaultProblem(value, for: branch) == nil { return nil }
-        return "does not match any branch of the union [\(branches.map(\.typeName).joined(separator: ", "))]"
+        for branch in branches {
+            guard let problem = defaultProblem(value, for: branch) else { return nil }
+            if problem.isFatal { return problem }
+        }
+        return DefaultProblem(message: "does not match any branch of the union [\(branches.map(\.typeName).joined(separator: ", "))]")
     }
 
-    private static func primitiveDefaultProblem(_ value: JSONValue, _ type: AvroType) -> String? {
+    private static func primitiveDefaultProblem(_ value: JSONValue, _ type: AvroType) -> DefaultProblem? {
         guard case .primitive(let primitive, _) = type else { return nil }
-        switch primitive {
-        case .null: return value.isNull ? nil : "is not null"
-        case .boolean: return value.boolValue != nil ? nil : "is not a boolean"
-        case .int: return value.numberValue?.int32Value != nil ? nil : "is not an int"
-        case .long: return value.numberValue?.int64Value != nil ? nil : "is not a long"
-        case .float: return isFloatingDefault(value) ? nil : "is not a float"
-        case .double: return isFloatingDefault(value) ? nil : "is not a double"
-        case .string: return value.stringValue != nil ? nil : "is not a string"
-        case .bytes: return isByteString(value) ? nil : "is not a string of code points 0-255 (bytes)"
-        }
+        let fits: Bool =
+            switch primitive {
+            case .null: value.isNull
+            case .boolean: value.boolValue != nil
+            case .int: value.numberValue?.int32Value != nil
+            case .long: value.numberValue?.int64Value != nil
+            case .float, .double: value.numberValue != nil
+            case .string, .bytes: value.stringValue != nil
+            }
+        let article = primitive == .null ? "" : primitive == .int ? "an " : "a "
+        return fits ? nil : DefaultProblem(message: "is not \(article)\(primitive.rawValue)")
     }
 
-    private static func namedDefaultProblem(_ value: JSONValue, _ type: AvroType) -> String? {
-        switch type {
-        case .fixed(let fixed):
-            return isByteString(value) ? nil : "is not a string of code points 0-255 (fixed '\(fixed.name)')"
-        case .enumeration(let e):
-            guard let symbol = value.stringValue else { return "is not a string (enum '\(e.name)')" }
-            return e.symbols.contains(symbol) ? nil : "is not a symbol of enum '\(e.name)'"
-        default:
-            return nil
-        }
+    private static func namedDefaultProblem(_ value: JSONValue, _ type: AvroType) -> DefaultProblem? {
+        guard value.stringValue == nil else { return nil }
+        let kind = if case .fixed = type { "fixed" } else { "enum" }
+        return DefaultProblem(message: "is not a string (\(kind) '\(type.typeName)')")
     }
 
-    private func arrayDefaultProblem(_ value: JSONValue, _ type: AvroType) -> String? {
+    private func arrayDefaultProblem(_ value: JSONValue, _ type: AvroType) -> DefaultProblem? {
         guard case .array(let items, _) = type else { return nil }
-        guard case .array(let elements) = value else { return "is not an array" }
+        guard case .array(let elements) = value else { return DefaultProblem(message: "is not an array") }
         for element in elements {
-            if let problem = defaultProblem(element, for: items) { return "has an element \(element) that \(problem)" }
+            if let problem = defaultProblem(element, for: items) {
+                return DefaultProblem(message: "has an element \(element) that \(problem.message)", isFatal: problem.isFatal)
+            }
         }
         return nil
     }
 
-    private func mapDefaultProblem(_ value: JSONValue, _ type: AvroType) -> String? {
+    private func mapDefaultProblem(_ value: JSONValue, _ type: AvroType) -> DefaultProblem? {
         guard case .map(let values, _) = type else { return nil }
-        guard case .object(let object) = value else { return "is not an object (map)" }
+        guard case .object(let object) = value else { return DefaultProblem(message: "is not an object (map)") }
         for member in object {
             if let problem = defaultProblem(member.value, for: values) {
-                return "has a value at key '\(member.key)' that \(problem)"
+                return DefaultProblem(message: "has a value at key '\(member.key)' that \(problem.message)", isFatal: problem.isFatal)
             }
         }
         return nil
     }
 
-    private func recordDefaultProblem(_ value: JSONValue, _ type: AvroType) -> String? {
+    private func recordDefaultProblem(_ value: JSONValue, _ type: AvroType) -> DefaultProblem? {
         guard case .record(let record) = type else { return nil }
-        guard case .object(let object) = value else { return "is not an object (record '\(record.name)')" }
+        guard case .object(let object) = value else { return DefaultProblem(message: "is not an object (record '\(record.name)')") }
         if recordsInProgress.contains(record.name.fullName) {
-            return "is a value of record '\(record.name)', which is not complete where the default is given"
+            return DefaultProblem(
+                message: "is a value of record '\(record.name)', which is not complete where the default is given", isFatal: true)
         }
         for field in record.fields {
-            guard let fieldValue = object[field.name] ?? field.defaultValue else {
-                return "has no value for field '\(field.name)' of record '\(record.name)'"
+            let problem: DefaultProblem?
+            if let fieldValue = object[field.name] {
+                problem = defaultProblem(fieldValue, for: field.type)
+            } else if field.defaultValue != nil {
+                problem = filledDefaultProblem(field)
+            } else {
+                return DefaultProblem(message: "has no value for field '\(field.name)' of record '\(record.name)'")
             }
-            if let problem = defaultProblem(fieldValue, for: field.type) {
-                return "has a value for field '\(field.name)' that \(problem)"
+            if let problem {
+                return DefaultProblem(message: "has a value for field '\(field.name)' that \(problem.message)", isFatal: problem.isFatal)
             }
         }
         return nil
     }
 
-    /// A number, or one of the strings Java's Jackson writes for non-finite doubles.
-    static func isFloatingDefault(_ value: JSONValue) -> Bool {
-        if value.numberValue != nil { return true }
-        guard let s = value.stringValue else { return false }
-        return s == "NaN" || s == "Infinity" || s == "-Infinity"
-    }
-
-    static func isByteString(_ value: JSONValue) -> Bool {
-        guard let s = value.stringValue else { return false }
-        return s.unicodeScalars.allSatisfy { $0.value <= 0xFF }
+    /// A field missing from a record default takes the field's own default, as Java converted it.
+    private func filledDefaultProblem(_ field: Field) -> DefaultProblem? {
+        guard defaultFillDepth < options.maxNestingDepth else {
+            return DefaultProblem(message: "fills in field defaults more than \(options.maxNestingDepth) levels deep", isFatal: true)
+        }
+        var nested = self
+        nested.defaultFillDepth += 1
+        return nested.fieldDefaultProblem(field)
     }
 }
