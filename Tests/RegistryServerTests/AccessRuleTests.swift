@@ -8,10 +8,7 @@ struct AccessRuleTests {
     private let h: APITestClient
 
     init() throws {
-        fixture = try AuthFixture(
-            users: [("admin", "admin-pw"), ("reader", "reader-pw"), ("writer", "writer-pw")],
-            permissions: [("admin", "Write", ".*"), ("reader", "Read", "Subject:team-a"),
-                          ("writer", "Write", "Subject:team-a"), ("writer", "Read", "Config:")])
+        fixture = try AuthFixture.teamA()
         h = try APITestClient(authFile: fixture.path)
     }
 

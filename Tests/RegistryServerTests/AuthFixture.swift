@@ -13,6 +13,14 @@ struct AuthFixture {
         try write(users: users, permissions: permissions)
     }
 
+    /// An admin who may do everything, a reader and a writer of the `team-a` subjects; the writer reads configs.
+    static func teamA() throws -> AuthFixture {
+        try AuthFixture(
+            users: [("admin", "admin-pw"), ("reader", "reader-pw"), ("writer", "writer-pw")],
+            permissions: [("admin", "Write", ".*"), ("reader", "Read", "Subject:team-a"),
+                          ("writer", "Write", "Subject:team-a"), ("writer", "Read", "Config:")])
+    }
+
     func write(users: [(String, String)], permissions: [(String, String, String)]) throws {
         let entries = try users.map { name, password in
             let result = try runCLI(["passwd", "--user", name, "--algorithm", "sha1"], stdin: password + "\n")

@@ -9,10 +9,7 @@ struct AuthTests {
     private let h: Harness
 
     init() throws {
-        fixture = try AuthFixture(
-            users: [("admin", "admin-pw"), ("reader", "reader-pw"), ("writer", "writer-pw")],
-            permissions: [("admin", "Write", ".*"), ("reader", "Read", "Subject:team-a"),
-                          ("writer", "Write", "Subject:team-a"), ("writer", "Read", "Config:")])
+        fixture = try AuthFixture.teamA()
         h = try Harness(arguments: ["--auth-file", fixture.path])
     }
 
