@@ -7,7 +7,7 @@ public struct HTTPResponse: Sendable {
     public let body: ResponseBody
 
     public init(status: Int, contentType: String, body: [UInt8], headers: [(name: String, value: String)] = []) {
-        self.init(status: status, contentType: contentType, body: .bytes(body), headers: headers)
+        self.init(status: status, contentType: contentType, body: .owned(body), headers: headers)
     }
 
     public init(status: Int, contentType: String, body: ResponseBody, headers: [(name: String, value: String)] = []) {
@@ -19,27 +19,27 @@ public struct HTTPResponse: Sendable {
 
     /// The same answer with its bytes in a `SharedBytes`, for an answer kept and served many times.
     func sharingBody() -> HTTPResponse {
-        guard case .bytes(let bytes) = body else { return self }
+        guard case .owned(let bytes) = body else { return self }
         return HTTPResponse(status: status, contentType: contentType, body: .shared(SharedBytes(bytes)), headers: headers)
     }
 }
 
 /// A response body: bytes of its own, or bytes shared by every answer that carries them.
 public enum ResponseBody: Sendable {
-    case bytes([UInt8])
+    case owned([UInt8])
     /// Immutable bytes made once (a cached answer); a transport may send them without a copy.
     case shared(SharedBytes)
 
     public var bytes: [UInt8] {
         switch self {
-        case .bytes(let bytes): bytes
+        case .owned(let bytes): bytes
         case .shared(let shared): shared.array
         }
     }
 
     public var count: Int {
         switch self {
-        case .bytes(let bytes): bytes.count
+        case .owned(let bytes): bytes.count
         case .shared(let shared): shared.count
         }
     }

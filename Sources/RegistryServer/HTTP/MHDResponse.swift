@@ -13,7 +13,7 @@ func makeMHDResponse(_ response: HTTPResponse, closesConnection: Bool) -> Opaque
         handle = MHD_create_response_from_buffer_with_free_callback_cls(shared.count, shared.start, releaseSharedBytes, reference)
         // On failure libmicrohttpd never calls the callback.
         if handle == nil { Unmanaged<SharedBytes>.fromOpaque(reference).release() }
-    case .bytes(var bytes):
+    case .owned(var bytes):
         handle = bytes.withUnsafeMutableBytes { buffer in
             MHD_create_response_from_buffer(buffer.count, buffer.baseAddress, .RESPMEM_MUST_COPY)
         }
