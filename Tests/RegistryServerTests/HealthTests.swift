@@ -21,16 +21,23 @@ struct HealthTests {
         let locker = Process()
         locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         locker.arguments = ["python3", "-c", """
-            import sqlite3, sys, time
+            import select, sqlite3, sys
             db = sqlite3.connect(sys.argv[1], isolation_level=None)
             db.execute("BEGIN EXCLUSIVE")
             print("locked", flush=True)
-            time.sleep(12)
+            select.select([sys.stdin], [], [], 12)
             """, h.dbPath]
-        let output = Pipe()
+        let output = Pipe(), input = Pipe()
         locker.standardOutput = output
+        locker.standardInput = input
         try locker.run()
-        defer { locker.terminate(); locker.waitUntilExit() }
+        // The locker lets go when its input closes: under the test runner SIGTERM alone did not end it, and each run
+        // waited out the whole 12 s.
+        defer {
+            try? input.fileHandleForWriting.close()
+            locker.terminate()
+            locker.waitUntilExit()
+        }
         #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("locked"))
         let reply = try h.get("/health")
         #expect(reply.status == 503)
