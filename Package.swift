@@ -29,6 +29,8 @@ let package = Package(
         // Layer 2: JSON as every layer reads and writes it (order-keeping objects, literal numbers), then the
         // Avro schema model, canonical form and compatibility rules over it. Pure Swift.
         .target(name: "JSON"),
+        // The one lock box, for every target that shares state between threads.
+        .target(name: "Locking"),
         .target(name: "Avro", dependencies: ["JSON", .product(name: "Crypto", package: "swift-crypto")]),
 
         // Layer 3: binary encoding and decoding of values over libavro, and reader-schema projection.
@@ -42,7 +44,7 @@ let package = Package(
 
         // Authentication and per-subject ACLs from a Karapace-format auth file (used by the server face).
         .target(name: "RegistryAuth", dependencies: [
-            "JSON", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            "JSON", "Locking", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -51,8 +53,8 @@ let package = Package(
             "RegistryCore", "RegistryAuth", "Avro", "JSON", "CMicroHTTPD", "CGnuTLS", .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
-        .target(name: "SchemaRegistryClient", dependencies: ["Avro", "JSON"]),
-        .target(name: "SchemaRegistrySerde", dependencies: ["SchemaRegistryClient", "AvroCodec", "Avro", "JSON"]),
+        .target(name: "SchemaRegistryClient", dependencies: ["Avro", "JSON", "Locking"]),
+        .target(name: "SchemaRegistrySerde", dependencies: ["SchemaRegistryClient", "AvroCodec", "Avro", "JSON", "Locking"]),
         .target(name: "SchemaRegistryCLI", dependencies: [
             "Avro", "JSON", "AvroCodec", "RegistryCore", "RegistrySQLite", "RegistryServer", "SchemaRegistryClient",
             "SchemaRegistrySerde", "RegistryAuth",
@@ -75,11 +77,11 @@ let package = Package(
         .testTarget(name: "AvroCodecTests", dependencies: ["TestSupport", "AvroCodec", "Avro", "JSON"]),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", "RegistrySQLite", "Avro", "JSON"]),
         .testTarget(name: "RegistryServerTests", dependencies: [
-            "TestSupport", "Avro", "JSON", "RegistryServer", "RegistryCore", "RegistrySQLite", "RegistryAuth",
+            "TestSupport", "Avro", "JSON", "Locking", "RegistryServer", "RegistryCore", "RegistrySQLite", "RegistryAuth",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SerdeTests", dependencies: ["TestSupport", "SchemaRegistrySerde", "SchemaRegistryClient", "AvroCodec", "Avro", "JSON"]),
-        .testTarget(name: "RegistryAuthTests", dependencies: ["RegistryAuth", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "RegistryAuthTests", dependencies: ["RegistryAuth", "Locking", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Avro", "JSON"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Locking
 import Logging
 
 /// Checks HTTP Basic credentials against a Karapace-format auth file and hands out the user's permissions.
@@ -14,7 +15,7 @@ public final class Authenticator: Sendable {
     private let reloadInterval: Duration
     /// Keys the credential cache, so the cache holds no password in clear nor an unsalted hash of one.
     private let cacheSecret: [UInt8] = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-    private let state: Protected<State>
+    private let state: Locked<State>
 
     /// At most this many verified credentials are remembered; the cache starts over when it is full.
     static let cacheCapacity = 4096
@@ -36,7 +37,7 @@ public final class Authenticator: Sendable {
         self.reloadInterval = reloadInterval
         let fingerprint = FileFingerprint(path: path)
         let file = try AuthFile.load(path: path)
-        state = Protected(State(file: file, lastSeen: fingerprint, nextCheck: .now + reloadInterval))
+        state = Locked(State(file: file, lastSeen: fingerprint, nextCheck: .now + reloadInterval))
         logger.info("loaded auth file", metadata: Self.summary(file, path: path))
     }
 

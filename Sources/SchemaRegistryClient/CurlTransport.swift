@@ -1,6 +1,7 @@
 #if os(Linux)
 import Foundation
 import Glibc
+import Locking
 
 /// HTTPS with a private CA and client certificates, through the libcurl that FoundationNetworking already loads.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 
 /// What the client remembers between calls. Every method takes the lock once; nothing here does I/O.
 ///
@@ -175,19 +176,5 @@ final class SchemaCache: Sendable {
             case .id, .guid: true
             }
         }
-    }
-}
-
-/// A value behind a lock. (`Synchronization.Mutex` needs macOS 15; the package supports macOS 14.)
-final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
     }
 }

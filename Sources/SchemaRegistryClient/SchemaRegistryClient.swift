@@ -1,5 +1,6 @@
 import JSON
 import Foundation
+import Locking
 
 /// A client for the Confluent Schema Registry REST API, with the caches a serializer needs.
 ///

@@ -1,6 +1,7 @@
 import Avro
 import AvroCodec
 import Foundation
+import Locking
 import SchemaRegistryClient
 
 /// Deserializes Confluent wire-format messages back into values.

@@ -1,5 +1,6 @@
 import Avro
 import AvroCodec
+import Locking
 import SchemaRegistryClient
 
 /// Serializes values into Confluent wire-format messages: 0x00, the schema id, the Avro body.

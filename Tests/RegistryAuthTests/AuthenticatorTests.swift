@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 import Logging
 import Testing
 @testable import RegistryAuth
@@ -187,7 +188,7 @@ import Testing
     @Test func isSafeToCallFromManyThreads() throws {
         try write(authFileText(users: [("a", "pa", .sha1), ("b", "pb", .sha256)], permissions: [("a", "Read", ".*")]))
         let auth = try start()
-        let results = Protected([Bool](repeating: false, count: 200))
+        let results = Locked([Bool](repeating: false, count: 200))
         DispatchQueue.concurrentPerform(iterations: 200) { index in
             let ok: Bool
             switch index % 3 {

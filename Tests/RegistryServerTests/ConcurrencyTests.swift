@@ -1,5 +1,6 @@
 import Avro
 import Foundation
+import Locking
 import Testing
 
 @Suite("Concurrent clients")
@@ -8,7 +9,7 @@ struct ConcurrencyTests {
     func sameSchemaAtOnce() throws {
         let h = try Harness()
         let schema = recordSchema("Raced", fields: [nameField])
-        let ids = Mutex32()
+        let ids = Locked<[Int: Int?]>([:])
         let port = h.server.port
         // One thread per client (concurrentPerform would run only as many as there are CPUs); each connects
         // first and then waits at the gate, so the 32 requests leave together.
@@ -24,13 +25,14 @@ struct ConcurrencyTests {
                 connected.signal()
                 gate.wait()
                 let reply = try? client.send("POST", "/subjects/raced/versions", json: schemaBody(schema))
-                ids.record(index, reply?.status == 200 ? reply?.json["id"]?.int : nil)
+                let id = reply?.status == 200 ? reply?.json["id"]?.int : nil
+                ids.withLock { $0[index] = id }
             }
         }
         for _ in 0..<32 { connected.wait() }
         for _ in 0..<32 { gate.signal() }
         #expect(done.wait(timeout: .now() + 30) == .success)
-        let all = ids.values
+        let all = ids.withLock { Array($0.values) }
         #expect(all.count == 32)
         #expect(Set(all.compactMap { $0 }).count == 1)
         #expect(all.allSatisfy { $0 != nil })
@@ -40,7 +42,7 @@ struct ConcurrencyTests {
     @Test("parallel readers and writers on distinct subjects all succeed")
     func mixedLoad() throws {
         let h = try Harness()
-        let failures = Mutex32()
+        let succeeded = Locked<[Int: Bool]>([:])
         let port = h.server.port
         DispatchQueue.concurrentPerform(iterations: 16) { index in
             let client = HTTPConnection(port: port)
@@ -52,18 +54,10 @@ struct ConcurrencyTests {
                 let registered = try? client.send("POST", "/subjects/\(subject)/versions", json: schemaBody(schema))
                 let latest = try? client.send("GET", "/subjects/\(subject)/versions/latest")
                 let ok = registered?.status == 200 && latest?.json["version"]?.int == round + 1
-                failures.record(index * 10 + round, ok ? nil : 1)
+                succeeded.withLock { $0[index * 10 + round] = ok }
             }
         }
-        #expect(failures.values.compactMap { $0 }.isEmpty)
+        #expect(succeeded.withLock { $0.count == 80 && $0.values.allSatisfy { $0 } })
     }
 }
 
-/// Results gathered from concurrent workers.
-private final class Mutex32: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [Int: Int?] = [:]
-
-    func record(_ index: Int, _ value: Int?) { lock.withLock { results[index] = value } }
-    var values: [Int?] { lock.withLock { Array(results.values) } }
-}
