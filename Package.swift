@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "schema-registry",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Avro", targets: ["Avro"]),
         .library(name: "SchemaRegistrySerde", targets: ["SchemaRegistrySerde"]),

@@ -6,9 +6,10 @@ import Synchronization
 /// a fraction of an `NSLock`. Unlike a `Mutex` holding the value, it keeps and returns values that are not
 /// `Sendable` (libcurl handles, codecs), which its users keep to themselves.
 public final class Locked<Value>: @unchecked Sendable {
-    // @unchecked: `value` is only reached inside `withLock`, under `mutex`.
+    // @unchecked: `value` is only reached inside `withLock`, under `mutex`, which also makes each access exclusive:
+    // the run-time exclusivity check would only add work on every call.
     @usableFromInline let mutex = Mutex(())
-    @usableFromInline var value: Value
+    @exclusivity(unchecked) @usableFromInline var value: Value
 
     public init(_ value: Value) { self.value = value }
 
