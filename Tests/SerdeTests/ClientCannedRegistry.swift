@@ -95,10 +95,9 @@ final class CannedRegistry: Sendable {
                 defer { stopped = true }
                 return !stopped
             }
-            if first {
-                shutdown(listener, Int32(SHUT_RDWR))
-                close(listener)
-            }
+            // Only wakes the accept loop, which closes the listener itself: closing it here could let its number be
+            // reused by another test's socket while the loop still calls accept on it.
+            if first { shutdown(listener, Int32(SHUT_RDWR)) }
         }
 
         #if canImport(Glibc)
@@ -108,9 +107,17 @@ final class CannedRegistry: Sendable {
         #endif
 
         func acceptLoop() {
+            defer { close(listener) }
             while true {
                 let connection = accept(listener, nil, nil)
-                if connection < 0 { return }
+                if connection < 0 {
+                    if errno == EINTR && !lock.withLock({ stopped }) { continue }
+                    return
+                }
+                if lock.withLock({ stopped }) {
+                    close(connection)
+                    return
+                }
                 let thread = Thread { self.serve(connection) }
                 thread.start()
             }
