@@ -236,13 +236,22 @@ struct SchemaParser {
         return forwardReference(type, namespace: namespace, pointer: at)
     }
 
-    /// The attributes not in `reserved`, in input order. A `doc` that is not a string means nothing to
-    /// Avro but is kept as a property, so that the stored schema loses nothing.
+    /// A schema's custom properties: its attributes, in input order, except `reserved` and every attribute
+    /// Java reserves on any schema (`Schema.SCHEMA_RESERVED`), which its `toString()`, and so Confluent's stored
+    /// text, drops: `{"type": "int", "name": "foo"}` is `"int"`, and a `doc` that is not a string is gone.
     static func properties(of object: JSONObject, excluding reserved: [String]) -> JSONObject {
-        JSONObject(uniqueMembers: object.members.filter {
-            !reserved.contains($0.key) || ($0.key == "doc" && $0.value.stringValue == nil)
-        })
+        JSONObject(uniqueMembers: object.members.filter { !reserved.contains($0.key) && !schemaReserved.contains($0.key) })
     }
+
+    /// A field's custom properties: Java reserves fewer names on a field (`Schema.FIELD_RESERVED`).
+    static func fieldProperties(of object: JSONObject) -> JSONObject {
+        JSONObject(uniqueMembers: object.members.filter { !fieldKeys.contains($0.key) })
+    }
+
+    /// Apache Avro Java 1.12's `Schema.SCHEMA_RESERVED`.
+    private static let schemaReserved: Set<String> = [
+        "doc", "fields", "items", "name", "namespace", "size", "symbols", "values", "type", "aliases",
+    ]
 
     // MARK: - Named types
 
@@ -422,7 +431,7 @@ struct SchemaParser {
         }
         return Field(
             name: name, type: type, defaultValue: object["default"], doc: object["doc"]?.stringValue, aliases: aliases,
-            order: order, properties: Self.properties(of: object, excluding: Self.fieldKeys))
+            order: order, properties: Self.fieldProperties(of: object))
     }
 
     private mutating func enumeration(_ object: JSONObject, namespace: String?) throws(AvroSchemaError) -> AvroType {
