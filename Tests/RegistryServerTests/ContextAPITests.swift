@@ -1,12 +1,12 @@
 import JSON
 import Testing
 
-/// Contexts over the API: qualified subjects, `/contexts/{context}/...` base URLs, per-context ids and settings.
+/// Contexts over real HTTP: qualified subjects, `/contexts/{context}/...` base URLs, per-context ids and settings.
 @Suite("contexts")
 struct ContextAPITests {
     @Test("a context base URL is the plain API in that context, with its own ids")
     func baseURL() throws {
-        let h = try APITestClient()
+        let h = try Harness()
         #expect(try h.register("orders", userV1) == 1)
         // Through the context's base URL and through a qualified subject: the same subject, its own id 1.
         let registered = try h.post("/contexts/.team-a/subjects/orders/versions", schemaBody(userV2))
@@ -41,7 +41,7 @@ struct ContextAPITests {
 
     @Test("listings: every context by default, one context by prefix, GET /contexts")
     func listings() throws {
-        let h = try APITestClient()
+        let h = try Harness()
         _ = try h.register("a", userV1)
         _ = try h.register(":.x:a", userV1)
         _ = try h.register(":.y:b", userV1)
@@ -62,7 +62,7 @@ struct ContextAPITests {
 
     @Test("config and mode at context level sit between the subject's and the global ones")
     func settings() throws {
-        let h = try APITestClient()
+        let h = try Harness()
         #expect(try h.put("/contexts/.x/config", ["compatibility": "NONE"]).status == 200)
         #expect(try h.get("/config/:.x:").json["compatibilityLevel"] == "NONE")
         #expect(try h.get("/contexts/.x/config/s?defaultToGlobal=true").json["compatibilityLevel"] == "NONE")
@@ -80,7 +80,7 @@ struct ContextAPITests {
 
     @Test("a context name with a colon inside is 400; DELETE /contexts/{context} only when empty")
     func malformedAndDelete() throws {
-        let h = try APITestClient()
+        let h = try Harness()
         let bad = try h.get("/contexts/a:b/subjects")
         #expect(bad.status == 400 && bad.errorCode == 400)
         #expect(bad.message == "Context name 'a:b' cannot contain a colon")
@@ -96,7 +96,7 @@ struct ContextAPITests {
 
     @Test("server metadata and the latest version with given metadata")
     func metadata() throws {
-        let h = try APITestClient()
+        let h = try Harness()
         #expect(try h.get("/v1/metadata/id").json["scope"]?["clusters"]?["schema-registry-cluster"] == "schema-registry")
         #expect(try h.get("/v1/metadata/version").json["version"]?.stringValue?.isEmpty == false)
         let owned: [String: JSONValue] = ["metadata": ["properties": ["owner": "team-a"]]]
@@ -114,7 +114,7 @@ struct ContextAPITests {
 
     @Test("verbose compatibility always carries the messages list")
     func verboseCompatible() throws {
-        let h = try APITestClient()
+        let h = try Harness()
         _ = try h.register("v", userV1)
         #expect(try h.post("/compatibility/subjects/v/versions/latest?verbose=true", schemaBody(userV2)).json
             == ["is_compatible": true, "messages": []])

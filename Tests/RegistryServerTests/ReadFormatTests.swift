@@ -5,7 +5,7 @@ import Testing
 @Suite("format=resolved")
 struct ReadFormatTests {
     @Test func referencesAreInlinedWhereFirstUsed() throws {
-        let h = try APITestClient()
+        let h = try Harness()
         let address = #"{"type":"record","name":"Address","namespace":"acme","fields":[{"name":"city","type":"string"}]}"#
         let person = #"{"type":"record","name":"Person","namespace":"acme","fields":[{"name":"home","type":"Address"},{"name":"work","type":"Address"}]}"#
         #expect(try h.register("address", address) == 1)
@@ -25,7 +25,7 @@ struct ReadFormatTests {
     }
 
     @Test func formatAppliesToLookupsRegistrationsAndGuidsAndIsCaseInsensitive() throws {
-        let h = try APITestClient()
+        let h = try Harness()
         let address = #"{"type":"record","name":"Address","fields":[{"name":"city","type":"string"}]}"#
         let person = #"{"type":"record","name":"Person","fields":[{"name":"home","type":"Address"}]}"#
         _ = try h.register(":.c:address", address)
@@ -42,7 +42,7 @@ struct ReadFormatTests {
     }
 
     @Test func listingsPageAndSoftDeletedVersionsCanShowAsNegative() throws {
-        let h = try APITestClient()
+        let h = try Harness()
         for name in ["a", "b", "c"] { _ = try h.register(name, userV1) }
         _ = try h.register("a", userV2)
         #expect(try h.get("/subjects?offset=1&limit=1").json == ["b"])

@@ -6,7 +6,7 @@ import Testing
 @Suite("stored text is Java's")
 struct StoredTextTests {
     @Test func primitivesWithReservedAttributesAreThePlainPrimitive() throws {
-        let h = try APITestClient()
+        let h = try Harness()
         let id = try #require(try h.register("p", #"{"type":"int","name":"foo"}"#))
         #expect(try h.get("/schemas/ids/\(id)").json["schema"] == #""int""#)
         for spelling in [#""int""#, #"{"type":"int"}"#, #"{"type":"int","doc":"d"}"#, #"{"type":"int","namespace":"x.y","aliases":["a"]}"#] {
