@@ -29,9 +29,7 @@ public struct DecodeCommand: AsyncParsableCommand {
 
     public init() {}
 
-    public func validate() throws {
-        guard connection.registry != nil else { throw ValidationError("Missing expected argument '--registry <url>'") }
-    }
+    public func validate() throws { try connection.requireRegistry() }
 
     public func run() async throws {
         let client = try SerdeCommandSupport.client(connection)

@@ -34,9 +34,7 @@ public struct EncodeCommand: AsyncParsableCommand {
 
     public init() {}
 
-    public func validate() throws {
-        guard connection.registry != nil else { throw ValidationError("Missing expected argument '--registry <url>'") }
-    }
+    public func validate() throws { try connection.requireRegistry() }
 
     public func run() async throws {
         let client = try SerdeCommandSupport.client(connection)

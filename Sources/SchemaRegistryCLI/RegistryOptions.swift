@@ -21,6 +21,11 @@ struct RegistryOptions: ParsableArguments {
     @Option(name: .customLong("key-file"), help: ArgumentHelp("PEM private key of --cert-file.", valueName: "file"))
     var keyFile: String?
 
+    /// For the commands that cannot work without a registry: `--registry` is then required, as a usage error says.
+    func requireRegistry() throws {
+        guard registry != nil else { throw ValidationError("Missing expected argument '--registry <url>'") }
+    }
+
     /// The options that only make sense with a registry, for commands where the registry is optional.
     var connectionDetailsGiven: Bool { [basicAuth, caFile, certFile, keyFile].contains { $0 != nil } }
 
