@@ -89,6 +89,8 @@ struct RegistryIndex: Sendable {
             if let subject { modes[subject] = mode } else { globalMode = mode }
         case .deleteContext(let context):
             maxSchemaIds[context] = nil
+        case .raiseMaxSchemaId(let context, let id):
+            maxSchemaIds[context] = max(maxSchemaIds[context] ?? 0, id)
         }
     }
 

@@ -72,4 +72,6 @@ public enum StoreChange: Sendable, Hashable {
     case setMode(subject: String?, RegistryMode?)
     /// Forgets a context that holds no subject, and with it its highest issued id.
     case deleteContext(String)
+    /// Raises a context's highest issued id to `id` when lower (a copy keeps the ids its source gave and deleted).
+    case raiseMaxSchemaId(context: String, id: Int)
 }

@@ -66,6 +66,16 @@ final class SQLiteConnection {
         }
     }
 
+    /// Copies the whole database into the file at `path` with SQLite's online backup API: a consistent snapshot,
+    /// taken while other connections (a running server) keep reading and writing.
+    func backup(to path: String) throws(SQLiteError) {
+        let target = try SQLiteConnection(path: path)
+        guard let backup = sqlite3_backup_init(target.db, "main", db, "main") else { throw target.lastError("backup") }
+        let stepped = sqlite3_backup_step(backup, -1)
+        let finished = sqlite3_backup_finish(backup)
+        guard stepped == SQLITE_DONE, finished == SQLITE_OK else { throw target.lastError("backup") }
+    }
+
     /// The single integer a query returns.
     func integer(_ sql: String) throws(SQLiteError) -> Int {
         var value = 0

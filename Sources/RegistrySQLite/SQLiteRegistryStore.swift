@@ -117,6 +117,21 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
         }
     }
 
+    /// A consistent copy of the registry database at `source` in a new file at `target`, taken with SQLite's
+    /// online backup API while a server may be using the source. The copy is a registry database of its own.
+    public static func backup(_ source: String, to target: String) throws(RegistryError) {
+        guard FileManager.default.fileExists(atPath: source) else {
+            throw .storeFailure("\(source): no such registry database")
+        }
+        guard !FileManager.default.fileExists(atPath: target) else { throw .storeFailure("\(target) already exists") }
+        do throws(SQLiteError) {
+            try SQLiteConnection(path: source).backup(to: target)
+        } catch {
+            try? FileManager.default.removeItem(atPath: target)
+            throw .storeFailure(error.storageFailure("backing up \(source) to \(target)"))
+        }
+    }
+
     public func loadAll() throws(RegistryError) -> StoreContents {
         try lock.withLock { _ throws(RegistryError) -> StoreContents in
             do throws(SQLiteError) {
@@ -231,6 +246,10 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
             }
         case .deleteContext(let context):
             try connection.run("DELETE FROM contexts WHERE context = ?", [.text(context)])
+        case .raiseMaxSchemaId(let context, let id):
+            try connection.run("INSERT OR IGNORE INTO contexts (context, max_schema_id) VALUES (?, 0)", [.text(context)])
+            try connection.run(
+                "UPDATE contexts SET max_schema_id = max(max_schema_id, ?) WHERE context = ?", [.integer(id), .text(context)])
         }
     }
 
