@@ -59,8 +59,7 @@ public struct AvroSchema: Sendable, Hashable {
             inherited.merge(reference.namedTypes) { first, _ in first }
         }
         var parser = SchemaParser(names: inherited, options: options)
-        let root = try parser.parse(json, namespace: nil)
-        try parser.finish()
+        let root = try parser.finish(parser.parse(json, namespace: nil))
         self.init(root: root, namedTypes: parser.names, definedNames: parser.definedNames)
     }
 
