@@ -73,8 +73,10 @@ public struct CompatCommand: AsyncParsableCommand {
             // history never sits in memory; every file is read, checked or not, so that a bad one is reported.
             let chunks = CompatParallel.mapChunks(count: previous.count, chunkSize: 16) { range in
                 Result { () throws(CompatError) -> [CompatibilityFailure] in
+                    // Versions of one schema share most fields: each chunk parses a shared field once.
+                    let cache = SchemaParseCache()
                     var schemas: [AvroSchema] = []
-                    for index in range { schemas.append(try CompatSchemaFiles.load(previous[index])) }
+                    for index in range { schemas.append(try CompatSchemaFiles.load(previous[index], cache: cache)) }
                     let checked = schemas.prefix(max(0, min(range.upperBound, compared) - range.lowerBound))
                     return CompatReport.check(new, against: checked, from: range.lowerBound, level: level)
                 }

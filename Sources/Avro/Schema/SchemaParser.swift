@@ -39,9 +39,13 @@ struct SchemaParser {
         let enclosingRecords: Set<String>
     }
 
-    init(names: [String: AvroType], options: ParseOptions) {
+    /// Fields parsed before from the same JSON (see `SchemaParseCache`).
+    let cache: SchemaParseCache?
+
+    init(names: [String: AvroType], options: ParseOptions, cache: SchemaParseCache? = nil) {
         self.names = names
         self.options = options
+        self.cache = cache
     }
 
     // Attribute names are looked up in short arrays: comparing a few short strings costs less than hashing one.
@@ -407,6 +411,13 @@ struct SchemaParser {
     }
 
     private mutating func field(_ value: JSONValue, namespace: String?) throws(AvroSchemaError) -> Field {
+        if let cached = cache?.field(for: value, options: options, depth: depth) { return cached }
+        let field = try parsedField(value, namespace: namespace)
+        cache?.keep(field, for: value, options: options, depth: depth)
+        return field
+    }
+
+    private mutating func parsedField(_ value: JSONValue, namespace: String?) throws(AvroSchemaError) -> Field {
         let (object, name, typeValue) = try fieldHeader(value)
         path.append("type")
         let type = try parse(typeValue, namespace: namespace)
