@@ -61,14 +61,29 @@ public struct CompatCommand: AsyncParsableCommand {
             guard newPaths.count == 1 else {
                 throw CompatError("\(newPath): the new schema must be one file (a directory or glob only works alone or as previous versions)")
             }
-            var paths = newPaths
+            var listed: [String] = []
             for argument in previousArguments {
                 // Previous versions go newest first; a directory or glob lists oldest first.
-                paths += try CompatSchemaFiles.expand(argument).reversed()
+                listed += try CompatSchemaFiles.expand(argument).reversed()
             }
-            let schemas = try CompatSchemaFiles.loadAll(paths)
-            let previous = zip(paths, schemas).dropFirst().map { (name: $0.0, schema: $0.1) }
-            let check = CompatReport.check((newPath, schemas[0]), against: previous, level: level)
+            let previous = listed
+            let new = try CompatSchemaFiles.load(newPaths[0])
+            let compared = CompatReport.comparedCount(of: previous.count, level: level)
+            // Each chunk of versions is read, parsed and checked on one core and then dropped, so that a long
+            // history never sits in memory; every file is read, checked or not, so that a bad one is reported.
+            let chunks = CompatParallel.mapChunks(count: previous.count, chunkSize: 16) { range in
+                Result { () throws(CompatError) -> [CompatibilityFailure] in
+                    // Versions of one schema share most fields: each chunk parses a shared field once.
+                    let cache = SchemaParseCache()
+                    var schemas: [AvroSchema] = []
+                    for index in range { schemas.append(try CompatSchemaFiles.load(previous[index], cache: cache)) }
+                    let checked = schemas.prefix(max(0, min(range.upperBound, compared) - range.lowerBound))
+                    return CompatReport.check(new, against: checked, from: range.lowerBound, level: level)
+                }
+            }
+            var failures: [CompatibilityFailure] = []
+            for chunk in chunks { failures += try chunk.get() }
+            let check = CompatReport.check(newPath, against: previous, level: level, failures: failures)
             return CompatReport(compatible: check.compatible, level: level.rawValue, checks: [check])
 
         case .history(let argument, let level):

@@ -54,22 +54,40 @@ struct CompatReport: Encodable {
         _ schema: (name: String, schema: AvroSchema), against previous: [(name: String, schema: AvroSchema)],
         level: CompatibilityLevel
     ) -> Check {
-        let compared = level == .none ? [] : level.isTransitive ? previous : Array(previous.prefix(1))
+        let compared = previous.prefix(comparedCount(of: previous.count, level: level))
         let new = schema.schema, versions = previous.map(\.schema)
         // Versions are checked on every core, in chunks; failures keep the order of the versions.
         let failures = CompatParallel.mapChunks(count: compared.count, chunkSize: 64) { range in
-            level.check(new, against: Array(versions[range])).map {
-                CompatibilityFailure(previousIndex: $0.previousIndex + range.lowerBound, direction: $0.direction,
-                                     incompatibilities: $0.incompatibilities)
-            }
-        }.joined().map { failure in
-            let old = previous[failure.previousIndex].name
-            let (reader, writer) = failure.direction == .backward ? (schema.name, old) : (old, schema.name)
+            check(new, against: versions[range], from: range.lowerBound, level: level)
+        }
+        return check(schema.name, against: previous.map(\.name), level: level, failures: Array(failures.joined()))
+    }
+
+    /// How many of `count` previous versions (newest first) the level compares.
+    static func comparedCount(of count: Int, level: CompatibilityLevel) -> Int {
+        level == .none ? 0 : level.isTransitive ? count : min(1, count)
+    }
+
+    /// The failures of `new` against a run of the compared versions that starts at index `start`.
+    static func check(
+        _ new: AvroSchema, against versions: ArraySlice<AvroSchema>, from start: Int, level: CompatibilityLevel
+    ) -> [CompatibilityFailure] {
+        level.check(new, against: Array(versions)).map {
+            CompatibilityFailure(previousIndex: $0.previousIndex + start, direction: $0.direction, incompatibilities: $0.incompatibilities)
+        }
+    }
+
+    /// The check of `schemaName` against the versions named `previous` (newest first), given its failures.
+    static func check(_ schemaName: String, against previous: [String], level: CompatibilityLevel, failures: [CompatibilityFailure]) -> Check {
+        let found = failures.map { failure in
+            let old = previous[failure.previousIndex]
+            let (reader, writer) = failure.direction == .backward ? (schemaName, old) : (old, schemaName)
             return Failure(
                 version: old, direction: failure.direction.rawValue, reader: reader, writer: writer,
                 incompatibilities: failure.incompatibilities.map(Finding.init))
         }
-        return Check(schema: schema.name, against: compared.map(\.name), compatible: failures.isEmpty, failures: failures)
+        let compared = previous.prefix(comparedCount(of: previous.count, level: level))
+        return Check(schema: schemaName, against: Array(compared), compatible: found.isEmpty, failures: found)
     }
 
     // MARK: - Output

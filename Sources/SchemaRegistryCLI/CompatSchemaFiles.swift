@@ -33,12 +33,12 @@ enum CompatSchemaFiles {
     }
 
     /// Reads and parses a schema file.
-    static func load(_ path: String, options: ParseOptions = ParseOptions()) throws(CompatError) -> AvroSchema {
+    static func load(_ path: String, options: ParseOptions = ParseOptions(), cache: SchemaParseCache? = nil) throws(CompatError) -> AvroSchema {
         guard let bytes = contents(of: path, limit: options.maxSchemaBytes) else {
             throw CompatError("\(path): cannot read the file")
         }
         do {
-            return try AvroSchema(parsing: bytes, options: options)
+            return try AvroSchema(parsing: bytes, options: options, cache: cache)
         } catch {
             throw CompatError("\(path): invalid schema: \(error.message)")
         }
@@ -64,7 +64,9 @@ enum CompatSchemaFiles {
     /// Reads and parses many schema files on every core; the first failure in `paths` order is reported.
     static func loadAll(_ paths: [String]) throws(CompatError) -> [AvroSchema] {
         let chunks = CompatParallel.mapChunks(count: paths.count, chunkSize: 16) { range in
-            range.map { index in Result { () throws(CompatError) -> AvroSchema in try load(paths[index]) } }
+            // Versions of one schema share most fields: each chunk parses a shared field once.
+            let cache = SchemaParseCache()
+            return range.map { index in Result { () throws(CompatError) -> AvroSchema in try load(paths[index], cache: cache) } }
         }
         var schemas: [AvroSchema] = []
         schemas.reserveCapacity(paths.count)

@@ -20,6 +20,34 @@ struct NameResolutionTests {
             """) == ["a.b.Outer", "a.b.E", "c.Inner", "c.F", "a.b.G"])
     }
 
+    @Test("a name used before its definition resolves once the schema is read, qualified by the namespace where it is written")
+    func forwardReferences() throws {
+        let schema = try AvroSchema(parsing: """
+            {"type": "record", "name": "R", "namespace": "a", "fields": [
+              {"name": "early", "type": ["null", "F"], "default": null},
+              {"name": "f", "type": {"type": "fixed", "name": "F", "size": 2}}]}
+            """)
+        guard case .record(let record) = schema.root else { Issue.record("not a record"); return }
+        #expect(record.fields[0].type == .union([.primitive(.null, .none), .reference("a.F")]))
+        #expect(schema.canonicalForm == #"{"name":"a.R","type":"record","fields":[{"name":"early","type":["null",{"name":"a.F","type":"fixed","size":2}]},{"name":"f","type":"a.F"}]}"#)
+    }
+
+    @Test("an inner type's short name for an enclosing null-namespace record: rejected as Java does, kept for stored schemas")
+    func storedSchemaFallback() throws {
+        let text = """
+            {"type": "record", "name": "Outer", "fields": [
+              {"name": "in", "type": {"type": "record", "name": "Inner", "namespace": "b", "fields": [
+                {"name": "o", "type": ["null", "Outer"], "default": null}]}}]}
+            """
+        #expect(throws: AvroSchemaError(path: "/fields/0/type/fields/0/type/1", message: "at /fields/0/type/fields/0/type/1: undefined name 'Outer'")) {
+            try AvroSchema(parsing: text)
+        }
+        let stored = try AvroSchema(parsing: text, options: .lenient)
+        guard case .record(let inner) = stored.namedTypes["b.Inner"] else { Issue.record("no b.Inner"); return }
+        #expect(inner.fields[0].type == .union([.primitive(.null, .none), .reference("Outer")]))
+        #expect(stored.canonicalForm.contains(#"["null","Outer"]"#))
+    }
+
     @Test("a dotted name sets the namespace and overrides an explicit namespace attribute")
     func dottedNames() throws {
         #expect(try definedNames("""

@@ -38,8 +38,12 @@ public struct AvroSchema: Sendable, Hashable {
         try self.init(json: json, references: references, options: options)
     }
 
-    /// Parses schema JSON bytes, rejecting invalid UTF-8.
-    public init(parsing bytes: some Collection<UInt8>, references: [AvroSchema] = [], options: ParseOptions = .init()) throws(AvroSchemaError) {
+    /// Parses schema JSON bytes, rejecting invalid UTF-8. With a `cache`, fields seen in schemas parsed before
+    /// with it are not parsed again (see `SchemaParseCache`).
+    public init(
+        parsing bytes: some Collection<UInt8>, references: [AvroSchema] = [], options: ParseOptions = .init(),
+        cache: SchemaParseCache? = nil
+    ) throws(AvroSchemaError) {
         guard bytes.count <= options.maxSchemaBytes else {
             throw AvroSchemaError(path: "", message: "schema is \(bytes.count) bytes; the limit is \(options.maxSchemaBytes)")
         }
@@ -49,18 +53,19 @@ public struct AvroSchema: Sendable, Hashable {
         } catch {
             throw AvroSchemaError(path: "", message: "schema is not valid JSON: \(error.message) (byte \(error.offset))")
         }
-        try self.init(json: json, references: references, options: options)
+        try self.init(json: json, references: references, options: options, cache: cache)
     }
 
     /// Builds a schema from an already parsed JSON value.
-    public init(json: JSONValue, references: [AvroSchema] = [], options: ParseOptions = .init()) throws(AvroSchemaError) {
+    public init(
+        json: JSONValue, references: [AvroSchema] = [], options: ParseOptions = .init(), cache: SchemaParseCache? = nil
+    ) throws(AvroSchemaError) {
         var inherited: [String: AvroType] = [:]
         for reference in references {
             inherited.merge(reference.namedTypes) { first, _ in first }
         }
-        var parser = SchemaParser(names: inherited, options: options)
-        let root = try parser.parse(json, namespace: nil)
-        try parser.finish()
+        var parser = SchemaParser(names: inherited, options: options, cache: cache)
+        let root = try parser.finish(parser.parse(json, namespace: nil))
         self.init(root: root, namedTypes: parser.names, definedNames: parser.definedNames)
     }
 

@@ -39,9 +39,13 @@ struct SchemaParser {
         let enclosingRecords: Set<String>
     }
 
-    init(names: [String: AvroType], options: ParseOptions) {
+    /// Fields parsed before from the same JSON (see `SchemaParseCache`).
+    let cache: SchemaParseCache?
+
+    init(names: [String: AvroType], options: ParseOptions, cache: SchemaParseCache? = nil) {
         self.names = names
         self.options = options
+        self.cache = cache
     }
 
     // Attribute names are looked up in short arrays: comparing a few short strings costs less than hashing one.
@@ -125,11 +129,11 @@ struct SchemaParser {
 
     /// Called once the whole schema is read: every forward reference must name a type by then, and
     /// defaults are checked again against the types they resolve to, as Java's resolution does.
-    mutating func finish() throws(AvroSchemaError) {
-        for use in forwardReferences where names[use.fullName] == nil {
-            throw AvroSchemaError(path: use.pointer, message: "at \(use.pointer): undefined name '\(use.written)'")
-        }
-        guard !forwardReferences.isEmpty else { return }
+    /// Returns the root, with references rewritten where a stored schema needs it (see `storedSchemaFallbacks`).
+    mutating func finish(_ root: AvroType) throws(AvroSchemaError) -> AvroType {
+        guard !forwardReferences.isEmpty else { return root }
+        let fallbacks = try storedSchemaFallbacks()
+        let root = fallbacks.isEmpty ? root : rewrite(root, fallbacks)
         forwardNames = []
         for deferred in deferredDefaults {
             recordsInProgress = deferred.enclosingRecords
@@ -138,6 +142,41 @@ struct SchemaParser {
             }
         }
         recordsInProgress = []
+        return root
+    }
+
+    /// Forward references must be defined by the end. Before Avro 1.12's rules were followed here, a record
+    /// was known by name while its fields were read, so an inner type could use an enclosing null-namespace
+    /// record by its short name from another namespace; Java rejects that (the name is qualified by the inner
+    /// namespace), and so does a strict parse. A schema accepted once already (names not validated) still
+    /// parses: such a name falls back to the null namespace, as the earlier parse resolved it.
+    private func storedSchemaFallbacks() throws(AvroSchemaError) -> [String: String] {
+        var fallbacks: [String: String] = [:]
+        for use in forwardReferences where names[use.fullName] == nil {
+            guard !options.validateNames, !Self.isDotted(use.written), names[use.written] != nil else {
+                throw AvroSchemaError(path: use.pointer, message: "at \(use.pointer): undefined name '\(use.written)'")
+            }
+            fallbacks[use.fullName] = use.written
+        }
+        return fallbacks
+    }
+
+    /// `type` with the references named in `fallbacks` renamed, in it and in every definition of this schema.
+    private mutating func rewrite(_ root: AvroType, _ fallbacks: [String: String]) -> AvroType {
+        func renamed(_ type: AvroType) -> AvroType {
+            switch type {
+            case .reference(let name): return .reference(fallbacks[name] ?? name)
+            case .array(let items, let annotations): return .array(items: renamed(items), annotations)
+            case .map(let values, let annotations): return .map(values: renamed(values), annotations)
+            case .union(let branches): return .union(branches.map(renamed))
+            case .record(var record):
+                for index in record.fields.indices { record.fields[index].type = renamed(record.fields[index].type) }
+                return .record(record)
+            case .primitive, .enumeration, .fixed: return type
+            }
+        }
+        for name in definedNames { names[name] = names[name].map(renamed) }
+        return renamed(root)
     }
 
     /// Resolves a type name as Java's `Names.get` does: qualified by the current namespace first, then as given.
@@ -381,6 +420,13 @@ struct SchemaParser {
     }
 
     private mutating func field(_ value: JSONValue, namespace: String?) throws(AvroSchemaError) -> Field {
+        if let cached = cache?.field(for: value, options: options, depth: depth) { return cached }
+        let field = try parsedField(value, namespace: namespace)
+        cache?.keep(field, for: value, options: options, depth: depth)
+        return field
+    }
+
+    private mutating func parsedField(_ value: JSONValue, namespace: String?) throws(AvroSchemaError) -> Field {
         let (object, name, typeValue) = try fieldHeader(value)
         path.append("type")
         let type = try parse(typeValue, namespace: namespace)
