@@ -135,10 +135,11 @@ public final class Registry: Sendable {
     /// Every context that holds a subject or a schema, sorted; the default context always.
     public func contexts() -> [String] { index.withLock { Self.contexts($0) } }
 
+    /// A context is known from its first schema on (a subject's versions hold schemas of its context) until it is
+    /// deleted, so the contexts with an id counter are all of them. `.` sorts first.
     private static func contexts(_ state: RegistryIndex) -> [String] {
-        var found: Set<String> = [QualifiedSubject.defaultContext]
-        for context in state.maxSchemaIds.keys { found.insert(context) }
-        for subject in state.subjects.keys where subject.hasPrefix(":.") { found.insert(QualifiedSubject.context(of: subject)) }
+        var found = Set(state.maxSchemaIds.keys)
+        found.insert(QualifiedSubject.defaultContext)
         return found.sorted()
     }
 
@@ -163,13 +164,9 @@ public final class Registry: Sendable {
         index.withLock { Self.ids(ofGuid: guid.lowercased(), state: $0) }
     }
 
+    /// One look-up per context (contexts are few), the default context first and the others in name order.
     private static func ids(ofGuid guid: String, state: RegistryIndex) -> [ContextId] {
-        state.idByGuid.compactMap { key, id in key.guid == guid ? ContextId(context: key.context, id: id) : nil }
-            .sorted { left, right in
-                let leftDefault = left.context == QualifiedSubject.defaultContext
-                let rightDefault = right.context == QualifiedSubject.defaultContext
-                return leftDefault != rightDefault ? leftDefault : left < right
-            }
+        contexts(state).compactMap { context in state.id(ofGuid: guid, in: context).map { ContextId(context: context, id: $0) } }
     }
 
     /// The subject versions that hold a schema, by subject then version (40403 when unknown).
@@ -203,8 +200,8 @@ public final class Registry: Sendable {
 
     // MARK: Subjects and versions
 
-    /// Subject names, sorted. Nil, empty or `:*:` prefix means all. A subject is listed when it has a live
-    /// version; with `includeDeleted` also when it has only soft-deleted ones; with `deletedOnly` only when it
+    /// Subject names, sorted, that `prefix` matches (see `subject(_:matches:)`). A subject is listed when it has a
+    /// live version; with `includeDeleted` also when it has only soft-deleted ones; with `deletedOnly` only when it
     /// has a soft-deleted version.
     public func subjects(prefix: String, includeDeleted: Bool, deletedOnly: Bool) -> [String] {
         index.withLock { state in
