@@ -48,7 +48,7 @@ struct BodyValidator {
         if cursor.position != bytes.count { throw .trailingBytes(count: bytes.count - cursor.position) }
     }
 
-    private func skip(node index: Int, cursor: inout Cursor, depth: Int, zeroSizeBudget: inout Int) throws(AvroCodecError) {
+    func skip(node index: Int, cursor: inout Cursor, depth: Int, zeroSizeBudget: inout Int) throws(AvroCodecError) {
         switch ops[index] {
         case .null: break
         case .boolean:
