@@ -1,6 +1,8 @@
-// Serialize + deserialize of one 10-field record with warm caches: our serializer pair against
-// libavro alone on the same record. scripts/bench-serde.sh runs this next to the Python client
-// and prints the ratios; run it through that script (release build, a real registry).
+// Serialize + deserialize with warm caches: our serializer pair on AvroValue (the generic path) against
+// libavro alone on the 10-field Trade record, and the pair on Codable types (the typed path) for Trade, a
+// small and a large record, round trip and each direction alone. scripts/bench-serde.sh runs this next to
+// Apache Avro Java and the Python client and prints the ratios; run it through that script (release
+// build, a real registry).
 import Avro
 import AvroCodec
 import CAvro
@@ -149,9 +151,9 @@ final class LibavroAlone {
 
 var registryURL: String?
 var seconds = 3.0
-/// `--profile CASE --iterations N` runs one case (libavro, ours, codec, encode, decode) N times untimed, for
-/// profilers: the difference in CPU time (`perf stat -e task-clock`) or instructions between two N gives the
-/// cost per operation without startup or warm-up.
+/// `--profile CASE --iterations N` runs one case (libavro, ours, codec, encode, decode, typed, typed-encode,
+/// typed-decode) N times untimed, for profilers: the difference in CPU time (`perf stat -e task-clock`) or
+/// instructions between two N gives the cost per operation without startup or warm-up.
 var profileCase: String?
 var iterations = 0
 var arguments = CommandLine.arguments.dropFirst()
@@ -161,12 +163,52 @@ while let argument = arguments.popFirst() {
     case "--seconds": seconds = arguments.popFirst().flatMap(Double.init) ?? seconds
     case "--profile": profileCase = arguments.popFirst()
     case "--iterations": iterations = arguments.popFirst().flatMap(Int.init) ?? iterations
+    // `--schema trade|small|large` prints that record's schema, so the Java side reads the very same text.
+    case "--schema":
+        switch arguments.popFirst() {
+        case "trade": print(Trade.schemaText)
+        case "small": print(SmallRecord.schemaText)
+        case "large": print(LargeRecord.schemaText)
+        default:
+            print("unknown record (trade, small, large)")
+            exit(2)
+        }
+        exit(0)
     default: break
     }
 }
 guard let registryURL else {
     print("usage: serde-benchmark --registry URL [--seconds S]")
     exit(2)
+}
+
+/// Keeps results alive so the optimizer cannot drop the work.
+final class Sink: @unchecked Sendable {
+    var total = 0
+}
+
+/// A Codable record's round trip through the serializer pair (`typed_<name>_ops`, or `typed_ops` for Trade),
+/// and serialize and deserialize alone (`…_encode_ops`, `…_decode_ops`).
+func measureTyped<T: Codable & Equatable>(
+    _ label: String, _ value: T, schema: String, client: SchemaRegistryClient, seconds: Double, sink: Sink
+) async throws {
+    let serializer = try AvroSerializer(client: client, schema: schema)
+    let deserializer = AvroDeserializer(client: client)
+    let topic = "bench-\(label)-\(UInt32.random(in: 0...UInt32.max))"
+    let framed = try await serializer.serialize(value, topic: topic)!
+    guard try await deserializer.deserialize(T.self, from: framed) == value else {
+        print("typed round trip mismatch for \(label)")
+        exit(1)
+    }
+    print("\(label)_bytes \(framed.count)")
+    try await measureAsync("\(label)_ops", seconds: seconds) {
+        let bytes = try await serializer.serialize(value, topic: topic)!
+        if try await deserializer.deserialize(T.self, from: bytes) != nil { sink.total &+= 1 }
+    }
+    try await measureAsync("\(label)_encode_ops", seconds: seconds) { sink.total &+= try await serializer.serialize(value, topic: topic)!.count }
+    try await measureAsync("\(label)_decode_ops", seconds: seconds) {
+        if try await deserializer.deserialize(T.self, from: framed) != nil { sink.total &+= 1 }
+    }
 }
 
 /// Everything below runs in a nonisolated function: top-level code in main.swift is on the main actor,
@@ -182,6 +224,13 @@ func run(registryURL: String, seconds: Double, profileCase: String?, iterations:
         exit(1)
     }
     print("message_bytes \(framed.count)")
+    // The typed path writes the same bytes as the generic one (Trade has no map, whose order could differ).
+    guard try await serializer.serialize(TradeRecord.value, topic: topic) == framed,
+        try await deserializer.deserialize(TradeRecord.self, from: framed) == TradeRecord.value
+    else {
+        print("typed path disagrees with the generic path")
+        exit(1)
+    }
 
     let libavro = LibavroAlone(Trade.schemaText)
     let codec = try AvroCodec(schema: AvroSchema(parsing: Trade.schemaText))
@@ -207,6 +256,17 @@ func run(registryURL: String, seconds: Double, profileCase: String?, iterations:
             for _ in 0..<iterations {
                 if case .record(let record) = try codec.decode(encoded) { sink &+= record.fields.count }
             }
+        case "typed":
+            for _ in 0..<iterations {
+                let bytes = try await serializer.serialize(TradeRecord.value, topic: topic)!
+                if let trade = try await deserializer.deserialize(TradeRecord.self, from: bytes) { sink &+= trade.tags.count }
+            }
+        case "typed-encode":
+            for _ in 0..<iterations { sink &+= try await serializer.serialize(TradeRecord.value, topic: topic)!.count }
+        case "typed-decode":
+            for _ in 0..<iterations {
+                if let trade = try await deserializer.deserialize(TradeRecord.self, from: framed) { sink &+= trade.tags.count }
+            }
         default:
             print("unknown profile case \(profileCase)")
             exit(2)
@@ -229,7 +289,11 @@ func run(registryURL: String, seconds: Double, profileCase: String?, iterations:
     try measure("codec_decode_ops", seconds: seconds) {
         if case .record(let record) = try codec.decode(encoded) { sink &+= record.fields.count }
     }
-    print("checksum \(libavro.checksum &+ sink)")
+    let typedSink = Sink()
+    try await measureTyped("typed", TradeRecord.value, schema: Trade.schemaText, client: client, seconds: seconds, sink: typedSink)
+    try await measureTyped("typed_small", SmallRecord.value, schema: SmallRecord.schemaText, client: client, seconds: seconds, sink: typedSink)
+    try await measureTyped("typed_large", LargeRecord.value, schema: LargeRecord.schemaText, client: client, seconds: seconds, sink: typedSink)
+    print("checksum \(libavro.checksum &+ sink &+ typedSink.total)")
 }
 
 try await run(registryURL: registryURL, seconds: seconds, profileCase: profileCase, iterations: iterations)
