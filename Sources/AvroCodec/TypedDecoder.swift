@@ -59,16 +59,41 @@ private struct TypedKeyedDecoder<Key: CodingKey>: KeyedDecodingContainerProtocol
         try inField(key) { try conversion(try value(key), []) }
     }
 
+    /// `convert` for the kinds the state reads without an `AvroValue` when it can.
+    @inline(__always)
+    private func direct<T>(_ key: Key, _ read: (Int) throws -> T, _ conversion: (AvroValue, [any CodingKey]) throws -> T) throws -> T {
+        try inField(key) {
+            switch try state.field(frame, key) {
+            case .stream(let step): try read(step)
+            case .given(let value): try conversion(value, [])
+            }
+        }
+    }
+
     func decodeNil(forKey key: Key) throws -> Bool { try inField(key) { try state.fieldIsNil(frame, key) } }
+
+    // Written out rather than left to the protocol's defaults, which run unspecialized through the container box.
+    private func ifPresent<T>(_ key: Key, _ decode: () throws -> T) throws -> T? {
+        guard contains(key), try !decodeNil(forKey: key) else { return nil }
+        return try decode()
+    }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try ifPresent(key) { try decode(type, forKey: key) } }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try ifPresent(key) { try decode(type, forKey: key) } }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try ifPresent(key) { try decode(type, forKey: key) } }
+    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try ifPresent(key) { try decode(type, forKey: key) } }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try ifPresent(key) { try decode(type, forKey: key) } }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try ifPresent(key) { try decode(type, forKey: key) } }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try ifPresent(key) { try decode(type, forKey: key) } }
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try ifPresent(key) { try decode(type, forKey: key) } }
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try convert(key, AvroDecoding.bool) }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try convert(key, AvroDecoding.string) }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try convert(key, AvroDecoding.floatingPoint) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try direct(key, state.string, AvroDecoding.string) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try direct(key, state.double, AvroDecoding.floatingPoint) }
     func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try convert(key, AvroDecoding.floatingPoint)) }
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try convert(key) { try AvroDecoding.integer(type, $0, $1) } }
     func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try convert(key) { try AvroDecoding.integer(type, $0, $1) } }
     func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try convert(key) { try AvroDecoding.integer(type, $0, $1) } }
     func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try convert(key) { try AvroDecoding.integer(type, $0, $1) } }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try convert(key) { try AvroDecoding.integer(type, $0, $1) } }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try direct(key, state.int64) { try AvroDecoding.integer(type, $0, $1) } }
     func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try convert(key) { try AvroDecoding.integer(type, $0, $1) } }
     func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try convert(key) { try AvroDecoding.integer(type, $0, $1) } }
     func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try convert(key) { try AvroDecoding.integer(type, $0, $1) } }

@@ -15,46 +15,60 @@ final class TypedDecoding {
         var state: State
     }
 
-    /// A field whose union index has been read (by `decodeNil`) but whose value has not.
+    /// A field whose union index has been read (by `decodeNil`) but whose value has not; `field` -1 for none.
     struct Pending {
-        let field: Int
-        let position: Int
-        let step: Int
+        var field: Int
+        var position: Int
+        var step: Int
+        static let none = Pending(field: -1, position: 0, step: 0)
     }
 
+    /// Integers only, so frames copy without reference counting.
     enum State {
         /// No container asked for yet.
         case open
-        case record(DecodePlan.RecordPlan, next: Int, guess: Int, pending: Pending?)
+        /// `next` is the next writer field's position; `guess` the reader field likely asked for next.
+        case record(Int, next: Int, guess: Int, pending: Pending)
         /// `remaining` items left in the current block; at 0, the next block's count is read on the next access.
         case array(items: Int, remaining: Int, ended: Bool)
-        /// Every entry's key and where its value starts, and where the map ends.
-        case map(entries: [(key: String, offset: Int)], values: Int, end: Int)
+        /// Entries are `mapEntries[start..<start + count]`; `end` is where the map's data ends.
+        case map(start: Int, count: Int, values: Int, end: Int)
         case done
     }
 
     enum ContainerKind { case keyed, unkeyed }
 
+    // One thread at a time uses this state (see `LibavroSchema.withWorkspace`), so its accesses need no
+    // dynamic exclusivity checks, which otherwise cost a fifth of the time.
     private let reader: avro_reader_t
-    private(set) unowned(unsafe) var plan: DecodePlan
-    private var bytes = UnsafeRawBufferPointer(start: nil, count: 0)
-    private var position = 0
-    private var zeroSizeBudget = 0
-    private(set) var frames: [Frame] = []
+    @exclusivity(unchecked) private(set) unowned(unsafe) var plan: DecodePlan
+    @exclusivity(unchecked) private var bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+    @exclusivity(unchecked) private var position = 0
+    @exclusivity(unchecked) private var zeroSizeBudget = 0
+    /// The frames, innermost last: room for the deepest nesting allowed, so pushing one never allocates.
+    let frames: UnsafeMutablePointer<Frame>
+    @exclusivity(unchecked) private(set) var frameCount = 0
+    /// Every map's keys and where their values start, for the message being read.
+    @exclusivity(unchecked) private var mapEntries: [(key: String, offset: Int)] = []
     /// A failure where `Decoder` cannot throw (`isAtEnd`, `decodeNil()`), reported once the value is done.
-    private var deferredError: (any Error)?
+    @exclusivity(unchecked) private var deferredError: (any Error)?
 
     init(reader: avro_reader_t, plan: DecodePlan) {
         self.reader = reader
         self.plan = plan
-        frames.reserveCapacity(16)
+        frames = .allocate(capacity: DecodingLimits.maxDepth + 1)
+    }
+
+    deinit {
+        frames.deallocate()
     }
 
     /// Decodes a `T` that fills `bytes` exactly, by `plan`.
     func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer, plan: DecodePlan) throws -> T {
         self.plan = plan
         self.bytes = bytes
-        frames.removeAll(keepingCapacity: true)
+        frameCount = 0
+        mapEntries.removeAll(keepingCapacity: true)
         deferredError = nil
         zeroSizeBudget = DecodingLimits.maxZeroSizeItems
         seek(0)
@@ -65,12 +79,15 @@ final class TypedDecoding {
     }
 
     func decodeValue<T: Decodable>(_ type: T.Type, step: Int) throws -> T {
+        // Array items and other values Codable hands over generically; a String's own `init(from:)` would cost a frame.
+        if type == String.self { return unsafeBitCast(try string(step), to: T.self) }
         if Self.isSpecial(type) { return try AvroValueDecoder().decode(type, from: readValue(step)) }
-        guard frames.count < DecodingLimits.maxDepth else {
+        guard frameCount < DecodingLimits.maxDepth else {
             throw AvroCodecError.limitExceeded(path: "$", message: "nesting deeper than \(DecodingLimits.maxDepth)")
         }
-        frames.append(Frame(step: step, state: .open))
-        let index = frames.count - 1
+        frames[frameCount] = Frame(step: step, state: .open)
+        frameCount += 1
+        let index = frameCount - 1
         let value: T
         do {
             value = try T(from: TypedDecoder(state: self, frame: index))
@@ -81,7 +98,7 @@ final class TypedDecoding {
         if let deferredError { throw deferredError }
         try focus(index)
         try finish(index)
-        frames.removeLast()
+        frameCount -= 1
         return value
     }
 
@@ -125,9 +142,9 @@ final class TypedDecoding {
     /// Finishes the frames above `index`: reading from a frame means every value nested deeper is done.
     @inline(__always)
     func focus(_ index: Int) throws {
-        while frames.count - 1 > index {
-            try finish(frames.count - 1)
-            frames.removeLast()
+        while frameCount - 1 > index {
+            try finish(frameCount - 1)
+            frameCount -= 1
         }
     }
 
@@ -138,11 +155,12 @@ final class TypedDecoding {
             try skip(plan.writerNodes[frames[index].step])
         case .record(let record, let next, _, let pending):
             var next = next
-            if let pending {
+            if pending.field >= 0 {
                 try skip(plan.writerNodes[pending.step])
                 next = pending.position + 1
             }
-            for position in next..<max(next, record.writerFields.count) { try skip(record.writerFields[position]) }
+            let writer = plan.records[record]
+            for position in next..<max(next, writer.writerCount) { try skip(plan.writerFields[writer.writerStart + position]) }
         case .array(let items, var remaining, var ended):
             while !ended {
                 if remaining == 0 {
@@ -153,7 +171,7 @@ final class TypedDecoding {
                     remaining -= 1
                 }
             }
-        case .map(_, _, let end):
+        case .map(_, _, _, let end):
             seek(end)
         case .done:
             break
@@ -166,12 +184,12 @@ final class TypedDecoding {
         var step = step
         while true {
             switch plan.steps[step] {
-            case .writerUnion(let branches):
+            case .writerUnion(let start, let count):
                 let position = try readLong()
-                guard position >= 0, position < Int64(branches.count) else {
-                    throw AvroCodecError.invalidData(path: "$", message: "union index \(position) is outside 0..<\(branches.count)")
+                guard position >= 0, position < Int64(count) else {
+                    throw AvroCodecError.invalidData(path: "$", message: "union index \(position) is outside 0..<\(count)")
                 }
-                step = branches[Int(position)]
+                step = plan.unionBranches[start + Int(position)]
             case .readerBranch(let branch):
                 step = branch
             default:
@@ -181,7 +199,7 @@ final class TypedDecoding {
     }
 
     func isNull(_ step: Int) -> Bool {
-        guard case .scalar(let writer, _, _) = plan.steps[step], case .null = plan.writerGraph.ops[writer] else { return false }
+        guard case .scalar(let writer, _, _) = plan.steps[step], case .null = plan.writerOps[writer] else { return false }
         return true
     }
 
@@ -197,13 +215,13 @@ final class TypedDecoding {
         frames[index].step = step
         switch (plan.steps[step], kind) {
         case (.record(let record), .keyed):
-            frames[index].state = .record(record, next: 0, guess: 0, pending: nil)
+            frames[index].state = .record(record, next: 0, guess: 0, pending: .none)
         case (.map(let values), .keyed):
             frames[index].state = try scanMap(values: values)
         case (.array(let items), .unkeyed):
             frames[index].state = .array(items: items, remaining: 0, ended: false)
         case (.fail(let message), _):
-            throw AvroCodecError.incompatibleSchemas(message)
+            throw AvroCodecError.incompatibleSchemas(plan.messages[message])
         default:
             let found = isNull(step) ? "null" : plan.writerGraph[plan.writerNodes[step]].type.typeName
             let expected = kind == .keyed ? "a record or map" : "an array"
@@ -213,27 +231,33 @@ final class TypedDecoding {
 
     /// Reads every key of a map and notes where its value starts, so the map can be read in any key order.
     private func scanMap(values: Int) throws -> State {
-        var entries: [(key: String, offset: Int)] = []
+        let start = mapEntries.count
         let valueNode = plan.writerNodes[values]
         while true {
             let count = try readBlockCount(items: -1)
             if count == 0 { break }
             for _ in 0..<count {
                 let key = try readString()
-                entries.append((key, position))
+                mapEntries.append((key, position))
                 try skip(valueNode)
             }
         }
-        return .map(entries: entries, values: values, end: position)
+        return .map(start: start, count: mapEntries.count - start, values: values, end: position)
+    }
+
+    private func mapEntry(start: Int, count: Int, key: String) -> Int? {
+        // The last of equal keys wins, as in libavro's own maps.
+        mapEntries[start..<(start + count)].lastIndex { $0.key == key }
     }
 
     /// A decoder for a new frame at `step` (a nested container's), finished when its parent is next read from.
     func nested(step: Int) throws -> TypedDecoder {
-        guard frames.count < DecodingLimits.maxDepth else {
+        guard frameCount < DecodingLimits.maxDepth else {
             throw AvroCodecError.limitExceeded(path: "$", message: "nesting deeper than \(DecodingLimits.maxDepth)")
         }
-        frames.append(Frame(step: step, state: .open))
-        return TypedDecoder(state: self, frame: frames.count - 1)
+        frames[frameCount] = Frame(step: step, state: .open)
+        frameCount += 1
+        return TypedDecoder(state: self, frame: frameCount - 1)
     }
 
     /// The step a single value of frame `index` is read by; the frame counts as read.
@@ -262,57 +286,56 @@ final class TypedDecoding {
         case given(AvroValue)
     }
 
-    /// The reader field named `key` in record frame `index`; throws `keyNotFound` when the reader has none.
-    private func locate<Key: CodingKey>(_ index: Int, _ key: Key) throws -> (DecodePlan.RecordPlan, Int) {
+    /// The reader field named `key` in record frame `index` (its record and position in `plan.fields`);
+    /// throws `keyNotFound` when the reader has none.
+    private func locate<Key: CodingKey>(_ index: Int, _ key: Key) throws -> (record: Int, field: Int) {
         guard case .record(let record, let next, let guess, let pending) = frames[index].state else { throw NeedsGenericPath() }
         let name = key.stringValue
+        let fields = plan.records[record]
         let field: Int
-        if guess < record.readerNames.count, record.readerNames[guess] == name {
+        if guess < fields.fieldCount, plan.fieldNames[fields.fieldStart + guess] == name {
             field = guess
-        } else if let found = record.readerIndex[name] {
+        } else if let found = plan.readerIndexes[record][name] {
             field = found
         } else {
             throw DecodingError.keyNotFound(key, .init(codingPath: [], debugDescription: "no field \(name)"))
         }
         frames[index].state = .record(record, next: next, guess: field + 1, pending: pending)
-        return (record, field)
+        return (record, fields.fieldStart + field)
     }
 
-    /// Positions the data at reader field `field` of record frame `index` and says how to read it.
-    private func seekField(_ index: Int, _ record: DecodePlan.RecordPlan, _ field: Int) throws -> FieldValue {
-        switch record.sources[field] {
-        case .defaultValue(let value):
-            return .given(value)
-        case .writer(let position, let step):
-            guard case .record(_, var next, let guess, let pending) = frames[index].state else { throw NeedsGenericPath() }
-            if let pending {
-                if pending.field == field {
-                    frames[index].state = .record(record, next: next, guess: guess, pending: nil)
-                    return .stream(pending.step)
-                }
-                try skip(plan.writerNodes[pending.step])
-                next = pending.position + 1
+    /// Positions the data at reader field `field` (in `plan.fields`) of record frame `index` and says how to read it.
+    private func seekField(_ index: Int, _ record: Int, _ field: Int) throws -> FieldValue {
+        let source = plan.fields[field]
+        guard source.writerPosition >= 0 else { return .given(plan.defaults[source.step]) }
+        guard case .record(_, var next, let guess, let pending) = frames[index].state else { throw NeedsGenericPath() }
+        if pending.field >= 0 {
+            if pending.field == field {
+                frames[index].state = .record(record, next: next, guess: guess, pending: .none)
+                return .stream(pending.step)
             }
-            // Fields asked for out of the writer's order would need to read back: the generic path does that.
-            guard position >= next else { throw NeedsGenericPath() }
-            while next < position {
-                try skip(record.writerFields[next])
-                next += 1
-            }
-            frames[index].state = .record(record, next: position + 1, guess: guess, pending: nil)
-            return .stream(step)
+            try skip(plan.writerNodes[pending.step])
+            next = pending.position + 1
         }
+        // Fields asked for out of the writer's order would need to read back: the generic path does that.
+        guard source.writerPosition >= next else { throw NeedsGenericPath() }
+        let writerStart = plan.records[record].writerStart
+        while next < source.writerPosition {
+            try skip(plan.writerFields[writerStart + next])
+            next += 1
+        }
+        frames[index].state = .record(record, next: next + 1, guess: guess, pending: .none)
+        return .stream(source.step)
     }
 
     /// Where the value for `key` is in frame `index` (a record or a map).
     func field<Key: CodingKey>(_ index: Int, _ key: Key) throws -> FieldValue {
         try focus(index)
-        if case .map(let entries, let values, _) = frames[index].state {
-            let name = key.stringValue
-            guard let entry = entries.last(where: { $0.key == name }) else {
-                throw DecodingError.keyNotFound(key, .init(codingPath: [], debugDescription: "no key \(name)"))
+        if case .map(let start, let count, let values, _) = frames[index].state {
+            guard let entry = mapEntry(start: start, count: count, key: key.stringValue) else {
+                throw DecodingError.keyNotFound(key, .init(codingPath: [], debugDescription: "no key \(key.stringValue)"))
             }
-            seek(entry.offset)
+            seek(mapEntries[entry].offset)
             return .stream(values)
         }
         let (record, field) = try locate(index, key)
@@ -327,33 +350,39 @@ final class TypedDecoding {
             return isNull(try resolveUnion(step))
         }
         let (record, field) = try locate(index, key)
-        if case .record(_, _, _, let pending?) = frames[index].state, pending.field == field { return isNull(pending.step) }
+        if case .record(_, _, _, let pending) = frames[index].state, pending.field == field { return isNull(pending.step) }
         switch try seekField(index, record, field) {
         case .given(let value):
             return value == .null
         case .stream(let step):
             let branch = try resolveUnion(step)
             if isNull(branch) { return true }
-            guard case .record(_, let next, let guess, _) = frames[index].state, case .writer(let position, _) = record.sources[field] else {
-                return false
-            }
-            frames[index].state = .record(record, next: next, guess: guess, pending: Pending(field: field, position: position, step: branch))
+            guard case .record(_, let next, let guess, _) = frames[index].state else { return false }
+            let pending = Pending(field: field, position: plan.fields[field].writerPosition, step: branch)
+            frames[index].state = .record(record, next: next, guess: guess, pending: pending)
             return false
         }
     }
 
     func contains(_ index: Int, _ name: String) -> Bool {
-        switch frames[index].state {
-        case .record(let record, _, _, _): record.readerIndex[name] != nil
-        case .map(let entries, _, _): entries.contains { $0.key == name }
+        // The field asked for next is usually the one after the last: no hashing then.
+        if case .record(let record, _, let guess, _) = frames[index].state, guess < plan.records[record].fieldCount,
+            plan.fieldNames[plan.records[record].fieldStart + guess] == name
+        {
+            return true
+        }
+        return switch frames[index].state {
+        case .record(let record, _, _, _): plan.readerIndexes[record][name] != nil
+        case .map(let start, let count, _, _): mapEntry(start: start, count: count, key: name) != nil
         default: false
         }
     }
 
     func allKeys(_ index: Int) -> [String] {
         switch frames[index].state {
-        case .record(let record, _, _, _): record.readerNames
-        case .map(let entries, _, _): entries.map(\.key)
+        case .record(let record, _, _, _):
+            (0..<plan.records[record].fieldCount).map { plan.fieldNames[plan.records[record].fieldStart + $0] }
+        case .map(let start, let count, _, _): mapEntries[start..<(start + count)].map(\.key)
         default: []
         }
     }
@@ -383,27 +412,48 @@ final class TypedDecoding {
 
     // MARK: Values
 
+    /// The common conversions, straight from the data when `step` reads a plain value of the same kind (no
+    /// union, promotion or logical type), and through the generic decoder's conversion of the value otherwise.
+    func string(_ step: Int) throws -> String {
+        if case .scalar(let writer, -1, -1) = plan.steps[step], case .string = plan.writerOps[writer] { return try readString() }
+        return try Self.converting { try AvroDecoding.string(readValue(step), []) }
+    }
+
+    func int64(_ step: Int) throws -> Int64 {
+        if case .scalar(let writer, -1, -1) = plan.steps[step], case .long = plan.writerOps[writer] { return try readLong() }
+        return try Self.converting { try AvroDecoding.integer(Int64.self, readValue(step), []) }
+    }
+
+    func double(_ step: Int) throws -> Double {
+        if case .scalar(let writer, -1, -1) = plan.steps[step], case .double = plan.writerOps[writer], case .double(let x) = try readRaw(writer) {
+            return x
+        }
+        return try Self.converting { try AvroDecoding.floatingPoint(readValue(step), []) }
+    }
+
+
     /// The value of `step` when it has no container of its own (a number, text, a symbol), as the generic
     /// decoder's value of the reader schema would be.
     func readValue(_ step: Int) throws -> AvroValue {
         let step = try resolveUnion(step)
         switch plan.steps[step] {
-        case .scalar(let writer, let promoteTo, let logicalType):
+        case .scalar(let writer, let promotion, let logical):
             var value = try readRaw(writer)
-            if let promoteTo { value = try AvroResolution.promote(value, to: promoteTo) }
-            if let logicalType { value = LogicalConversions.logicalValue(value, logicalType) }
+            if promotion >= 0 { value = try AvroResolution.promote(value, to: plan.promotions[promotion]) }
+            if logical >= 0 { value = LogicalConversions.logicalValue(value, plan.logicalTypes[logical]) }
             return value
-        case .enumeration(let writerSymbols, let readerSymbols):
+        case .enumeration(let writer, let start, let count):
             let position = try readInt()
-            guard position >= 0, Int(position) < readerSymbols.count else {
-                throw AvroCodecError.invalidData(path: "$", message: "enum index \(position) is outside 0..<\(readerSymbols.count)")
+            guard position >= 0, Int(position) < count else {
+                throw AvroCodecError.invalidData(path: "$", message: "enum index \(position) is outside 0..<\(count)")
             }
-            guard let symbol = readerSymbols[Int(position)] else {
-                throw AvroCodecError.incompatibleSchemas("symbol \"\(writerSymbols[Int(position)])\" is not in the reader's enum, which has no default")
+            guard let symbol = plan.readerSymbols[start + Int(position)] else {
+                guard case .enumeration(let symbols, _) = plan.writerGraph[writer].kind else { throw NeedsGenericPath() }
+                throw AvroCodecError.incompatibleSchemas("symbol \"\(symbols[Int(position)])\" is not in the reader's enum, which has no default")
             }
             return .enumSymbol(symbol)
         case .fail(let message):
-            throw AvroCodecError.incompatibleSchemas(message)
+            throw AvroCodecError.incompatibleSchemas(plan.messages[message])
         case .record, .array, .map, .writerUnion, .readerBranch:
             // A whole record or collection as an `AvroValue`: the generic path builds those.
             throw NeedsGenericPath()
@@ -411,7 +461,7 @@ final class TypedDecoding {
     }
 
     private func readRaw(_ node: Int) throws(AvroCodecError) -> AvroValue {
-        switch plan.writerGraph.ops[node] {
+        switch plan.writerOps[node] {
         case .null: return .null
         case .long: return .long(try readLong())
         case .int: return .int(try readInt())
@@ -464,7 +514,7 @@ final class TypedDecoding {
 
     /// A varint, once its bytes are known to be there and to end within 64 bits.
     @inline(__always)
-    private func readLong() throws(AvroCodecError) -> Int64 {
+    func readLong() throws(AvroCodecError) -> Int64 {
         var length = 0
         while true {
             guard position + length < bytes.count else { throw .truncated(path: "$") }
@@ -499,7 +549,7 @@ final class TypedDecoding {
         return Int(length)
     }
 
-    private func readString() throws(AvroCodecError) -> String {
+    func readString() throws(AvroCodecError) -> String {
         let length = try readLength()
         guard UTF8Validation.isValid(UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)])) else {
             throw .invalidData(path: "$", message: "string is not valid UTF-8")
@@ -550,7 +600,7 @@ final class TypedDecoding {
     /// Skips a value of writer node `node`, checking it as the body validator does.
     private func skip(_ node: Int) throws(AvroCodecError) {
         var cursor = BodyValidator.Cursor(bytes: bytes, position: position)
-        try plan.validator.skip(node: node, cursor: &cursor, depth: frames.count, zeroSizeBudget: &zeroSizeBudget)
+        try plan.validator.skip(node: node, cursor: &cursor, depth: frameCount, zeroSizeBudget: &zeroSizeBudget)
         let skipped = cursor.position - position
         if skipped > 0 { try check(avro_skip(reader, Int64(skipped))) }
         position = cursor.position

@@ -35,7 +35,7 @@ private struct TypedKeyedEncoder<Key: CodingKey>: KeyedEncodingContainerProtocol
             guard let node = try state.field(frame, name) else { return }
             try body(node)
         } catch let error as AvroCodecError {
-            let inside = if case .map = state.graph.ops[state.frames[frame].node] { error.inside("[\"\(name)\"]") } else { error.inside(".\(name)") }
+            let inside = if case .map = state.ops[state.frames[frame].node] { error.inside("[\"\(name)\"]") } else { error.inside(".\(name)") }
             state.stick(inside)
             throw inside
         } catch {

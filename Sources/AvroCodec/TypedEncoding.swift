@@ -29,27 +29,45 @@ final class TypedEncoding {
     enum ContainerKind { case keyed, unkeyed }
 
     let graph: SchemaGraph
+    /// The graph's tables read on every field, without reference counting.
+    let ops: UnsafeTable<SchemaGraph.Op>
+    let children: UnsafeTable<Int>
+    let childNames: UnsafeTable<String>
     /// The generic path's conversions (long into int, symbol into enum index, logical values), so both paths agree.
     let values: ValueWriter
     unowned(unsafe) let workspace: LibavroSchema.Workspace
     private let writer: avro_writer_t
+    // One thread at a time uses this state (see `LibavroSchema.withWorkspace`), so its accesses need no
+    // dynamic exclusivity checks, which otherwise cost a fifth of the time.
     /// A lower bound on the bytes free after the writer's position.
-    private var free = 0
-    private(set) var frames: [Frame] = []
+    @exclusivity(unchecked) private var free = 0
+    /// The frames, innermost last: room for the deepest nesting allowed, so pushing one never allocates.
+    let frames: UnsafeMutablePointer<Frame>
+    @exclusivity(unchecked) private(set) var frameCount = 0
     /// A failure where `Encoder` cannot throw (asking for a container of the wrong kind), reported once the value is done.
-    private var deferredError: (any Error)?
+    @exclusivity(unchecked) private var deferredError: (any Error)?
 
     init(graph: SchemaGraph, defaults: DefaultValues, workspace: LibavroSchema.Workspace) {
         self.graph = graph
         values = ValueWriter(graph: graph, defaults: defaults)
         self.workspace = workspace
         writer = workspace.writer
-        frames.reserveCapacity(16)
+        ops = UnsafeTable(graph.ops)
+        children = UnsafeTable(graph.children)
+        childNames = UnsafeTable(graph.childNames)
+        frames = .allocate(capacity: DecodingLimits.maxDepth + 1)
+    }
+
+    deinit {
+        ops.free()
+        children.free()
+        childNames.free()
+        frames.deallocate()
     }
 
     /// Streams `value` into the workspace's buffer after `headerLength` bytes the caller fills.
     func encode<T: Encodable>(_ value: T, headerLength: Int) throws {
-        frames.removeAll(keepingCapacity: true)
+        frameCount = 0
         deferredError = nil
         workspace.startStream(at: headerLength)
         free = 0
@@ -57,12 +75,15 @@ final class TypedEncoding {
     }
 
     func encodeValue<T: Encodable>(_ value: T, node: Int) throws {
+        // Array items and other values Codable hands over generically; a String's own `encode(to:)` would cost a frame.
+        if T.self == String.self { return try write(.string(unsafeBitCast(value, to: String.self)), node: node) }
         if let special = Self.special(value) { return try write(special, node: node) }
-        guard frames.count < DecodingLimits.maxDepth else {
+        guard frameCount < DecodingLimits.maxDepth else {
             throw AvroCodecError.limitExceeded(path: "$", message: "nesting deeper than \(DecodingLimits.maxDepth)")
         }
-        frames.append(Frame(node: node, state: .open))
-        let index = frames.count - 1
+        frames[frameCount] = Frame(node: node, state: .open)
+        frameCount += 1
+        let index = frameCount - 1
         do {
             try value.encode(to: TypedEncoder(state: self, frame: index))
         } catch {
@@ -74,7 +95,7 @@ final class TypedEncoding {
         if let deferredError { throw deferredError }
         try focus(index)
         try finish(index)
-        frames.removeLast()
+        frameCount -= 1
     }
 
     /// The logical and byte types Codable would take apart, as the generic encoder's values; nil for everything else.
@@ -92,9 +113,9 @@ final class TypedEncoding {
     /// Finishes the frames above `index`: writing to a frame means every value nested deeper is complete.
     @inline(__always)
     func focus(_ index: Int) throws {
-        while frames.count - 1 > index {
-            try finish(frames.count - 1)
-            frames.removeLast()
+        while frameCount - 1 > index {
+            try finish(frameCount - 1)
+            frameCount -= 1
         }
     }
 
@@ -104,7 +125,7 @@ final class TypedEncoding {
             // A value that asked for no container is null, as in the generic encoder.
             try write(.null, node: frames[index].node)
         case .record(let next):
-            guard case .record(_, let count) = graph.ops[frames[index].node], next == count else { throw NeedsGenericPath() }
+            guard case .record(_, let count) = ops[frames[index].node], next == count else { throw NeedsGenericPath() }
         case .sequence(let start, let count):
             if count > 0 {
                 let before = workspace.streamLength
@@ -124,9 +145,9 @@ final class TypedEncoding {
             try focus(index)
             guard case .open = frames[index].state else { return }
             var node = frames[index].node
-            if case .union(let start, let count) = graph.ops[node] {
+            if case .union(let start, let count) = ops[node] {
                 let fitting = (start..<(start + count)).filter { slot in
-                    switch graph.ops[graph.children[slot]] {
+                    switch ops[children[slot]] {
                     case .record, .map: kind == .keyed
                     case .array: kind == .unkeyed
                     default: false
@@ -135,10 +156,10 @@ final class TypedEncoding {
                 guard fitting.count <= 1 else { throw NeedsGenericPath() }
                 guard let slot = fitting.first else { throw containerMismatch(node, kind) }
                 try writeLong(Int64(slot - start))
-                node = graph.children[slot]
+                node = children[slot]
                 frames[index].node = node
             }
-            switch (graph.ops[node], kind) {
+            switch (ops[node], kind) {
             case (.record, .keyed): frames[index].state = .record(next: 0)
             case (.map, .keyed), (.array, .unkeyed): frames[index].state = .sequence(start: workspace.streamLength, count: 0)
             default: throw containerMismatch(node, kind)
@@ -158,13 +179,21 @@ final class TypedEncoding {
     /// An encoder for a new frame at the node `locate` finds (a nested container's), finished when its parent is next written to.
     func nested(at locate: () throws -> Int?) -> TypedEncoder {
         do {
+            guard frameCount < DecodingLimits.maxDepth else {
+                throw AvroCodecError.limitExceeded(path: "$", message: "nesting deeper than \(DecodingLimits.maxDepth)")
+            }
             guard let node = try locate() else { throw NeedsGenericPath() }
-            frames.append(Frame(node: node, state: .open))
+            frames[frameCount] = Frame(node: node, state: .open)
+            frameCount += 1
         } catch {
             if deferredError == nil { deferredError = error }
-            frames.append(Frame(node: graph.root, state: .done))
+            // A frame that takes nothing, so the caller's writes fail; the error above is what is reported.
+            if frameCount <= DecodingLimits.maxDepth {
+                frames[frameCount] = Frame(node: graph.root, state: .done)
+                frameCount += 1
+            }
         }
-        return TypedEncoder(state: self, frame: frames.count - 1)
+        return TypedEncoder(state: self, frame: frameCount - 1)
     }
 
     private func containerMismatch(_ node: Int, _ kind: ContainerKind) -> AvroCodecError {
@@ -178,15 +207,15 @@ final class TypedEncoding {
         let node = frames[index].node
         switch frames[index].state {
         case .record(let next):
-            guard case .record(let start, let count) = graph.ops[node] else { break }
-            if next < count, graph.childNames[start + next] == key {
+            guard case .record(let start, let count) = ops[node] else { break }
+            if next < count, childNames[start + next] == key {
                 frames[index].state = .record(next: next + 1)
-                return graph.children[start + next]
+                return children[start + next]
             }
             if case .record(_, let indexByName) = graph[node].kind, indexByName[key] != nil { throw NeedsGenericPath() }
             return nil
         case .sequence(let start, let count):
-            guard case .map(let valuesNode) = graph.ops[node] else { break }
+            guard case .map(let valuesNode) = ops[node] else { break }
             try writeString(key)
             frames[index].state = .sequence(start: start, count: count + 1)
             return valuesNode
@@ -199,7 +228,7 @@ final class TypedEncoding {
     /// The node of the next item in an array frame.
     func element(_ index: Int) throws -> Int {
         try focus(index)
-        guard case .sequence(let start, let count) = frames[index].state, case .array(let items) = graph.ops[frames[index].node] else {
+        guard case .sequence(let start, let count) = frames[index].state, case .array(let items) = ops[frames[index].node] else {
             throw containerMismatch(frames[index].node, .unkeyed)
         }
         frames[index].state = .sequence(start: start, count: count + 1)
@@ -217,7 +246,7 @@ final class TypedEncoding {
 
     /// Writes a value that has no container of its own (a number, text, a symbol, a logical value) at `node`.
     func write(_ value: AvroValue, node: Int) throws(AvroCodecError) {
-        switch graph.ops[node] {
+        switch ops[node] {
         case .null:
             guard case .null = value else { throw values.mismatch(value, node) }
         case .boolean:
@@ -253,18 +282,18 @@ final class TypedEncoding {
     }
 
     private func writeUnion(_ value: AvroValue, start: Int, count: Int) throws(AvroCodecError) {
-        for position in 0..<count where values.fitsExactly(value, node: graph.children[start + position]) {
+        for position in 0..<count where values.fitsExactly(value, node: children[start + position]) {
             try writeLong(Int64(position))
-            return try write(value, node: graph.children[start + position])
+            return try write(value, node: children[start + position])
         }
         // The first branch that takes the value after a conversion, as the generic encoder picks it.
         for position in 0..<count {
             let mark = workspace.streamLength
             try writeLong(Int64(position))
-            if (try? write(value, node: graph.children[start + position])) != nil { return }
+            if (try? write(value, node: children[start + position])) != nil { return }
             workspace.rewindStream(to: mark)
         }
-        let names = (start..<(start + count)).map { graph[graph.children[$0]].type.typeName }
+        let names = (start..<(start + count)).map { graph[children[$0]].type.typeName }
         throw .valueDoesNotMatchSchema(path: "$", message: "no branch of union \(names) accepts \(value.kindName)")
     }
 
