@@ -42,6 +42,19 @@ trap cleanup EXIT
 server_pid=$!
 url=$(wait_for_registry "$workdir/server.out" "$workdir/server.err")
 
+# RSS_ROUND_TRIPS=N checks memory instead: N typed round trips of Trade (and N/10 of Large) with the
+# resident set size after the first tenth and at the end; fails if it grew more than 5%.
+if [ -n "${RSS_ROUND_TRIPS:-}" ]; then
+    "$scratch/release/serde-benchmark" --registry "$url" --rss "$RSS_ROUND_TRIPS" | tee "$workdir/rss.txt"
+    exec python3 - "$workdir/rss.txt" <<'PY'
+import sys
+figures = dict(line.split() for line in open(sys.argv[1]))
+growth = max(float(figures["rss_typed_growth_percent"]), float(figures["rss_typed_large_growth_percent"]))
+print(f"largest RSS growth after the first tenth: {growth:.1f}%  (target <= 5%)")
+sys.exit(0 if growth <= 5 else 1)
+PY
+fi
+
 "$scratch/release/serde-benchmark" --registry "$url" --seconds "$seconds" | tee "$workdir/swift.txt"
 
 python3 - "$seconds" <<'PY' | tee "$workdir/python.txt"

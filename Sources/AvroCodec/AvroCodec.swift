@@ -124,22 +124,26 @@ public final class AvroCodec: Sendable {
     public func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer, resolution: AvroResolution? = nil) throws(AvroCodecError) -> T {
         let plan = (resolution ?? identity).decodePlan
         if !fallbacks.contains(T.self, plan: plan) {
-            let decoded = try libavro.withWorkspace { (workspace) throws(AvroCodecError) -> T? in
-                let decoding = workspace.typedDecoding ?? TypedDecoding(reader: workspace.reader, plan: plan)
-                workspace.typedDecoding = decoding
-                do {
-                    return try decoding.decode(type, from: bytes, plan: plan)
-                } catch is NeedsGenericPath {
-                    return nil
-                } catch {
-                    throw TypedDecoding.typed(error) as? AvroCodecError ?? .valueDoesNotMatchSchema(path: "$", message: "\(error)")
-                }
-            }
-            if let decoded { return decoded }
+            if let decoded = try streamedDecode(type, from: bytes, plan: plan) { return decoded }
             fallbacks.insert(T.self, plan: plan)
         }
         let written = try decode(bytes)
         return try AvroValueDecoder().decode(type, from: try resolution?.project(written) ?? written)
+    }
+
+    /// The typed path alone: nil when the type's shape needs the generic path.
+    func streamedDecode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer, plan: DecodePlan) throws(AvroCodecError) -> T? {
+        try libavro.withWorkspace { (workspace) throws(AvroCodecError) -> T? in
+            let decoding = workspace.typedDecoding ?? TypedDecoding(reader: workspace.reader, plan: plan)
+            workspace.typedDecoding = decoding
+            do {
+                return try decoding.decode(type, from: bytes, plan: plan)
+            } catch is NeedsGenericPath {
+                return nil
+            } catch {
+                throw TypedDecoding.typed(error) as? AvroCodecError ?? .valueDoesNotMatchSchema(path: "$", message: "\(error)")
+            }
+        }
     }
 
     /// Decodes a Codable value that fills `bytes` exactly (see `decode(_:from:resolution:)`).

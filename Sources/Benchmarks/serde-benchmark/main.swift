@@ -156,6 +156,9 @@ var seconds = 3.0
 /// instructions between two N gives the cost per operation without startup or warm-up.
 var profileCase: String?
 var iterations = 0
+/// `--rss N` instead runs N typed round trips of Trade (and N / 10 of Large) and prints the resident set size
+/// after the first tenth and at the end, to show the typed path keeps no memory per message.
+var rssRoundTrips: Int?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -163,6 +166,7 @@ while let argument = arguments.popFirst() {
     case "--seconds": seconds = arguments.popFirst().flatMap(Double.init) ?? seconds
     case "--profile": profileCase = arguments.popFirst()
     case "--iterations": iterations = arguments.popFirst().flatMap(Int.init) ?? iterations
+    case "--rss": rssRoundTrips = arguments.popFirst().flatMap(Int.init)
     // `--schema trade|small|large` prints that record's schema, so the Java side reads the very same text.
     case "--schema":
         switch arguments.popFirst() {
@@ -211,10 +215,45 @@ func measureTyped<T: Codable & Equatable>(
     }
 }
 
+/// The process's resident set size in KiB, from /proc/self/statm.
+func residentKiB() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
+}
+
+/// Typed round trips of `value`, printing `rss_<label>_first_tenth`, `rss_<label>_end` (KiB) and `rss_<label>_growth_percent`.
+func checkResidentSize<T: Codable & Equatable>(_ label: String, _ value: T, schema: String, client: SchemaRegistryClient, roundTrips: Int) async throws {
+    let serializer = try AvroSerializer(client: client, schema: schema)
+    let deserializer = AvroDeserializer(client: client)
+    let topic = "rss-\(label)-\(UInt32.random(in: 0...UInt32.max))"
+    var checked = 0
+    var firstTenth = 0
+    for round in 1...roundTrips {
+        let bytes = try await serializer.serialize(value, topic: topic)
+        if try await deserializer.deserialize(T.self, from: bytes) == value { checked += 1 }
+        if round == roundTrips / 10 { firstTenth = residentKiB() }
+    }
+    let end = residentKiB()
+    guard checked == roundTrips else {
+        print("rss round trips disagree for \(label)")
+        exit(1)
+    }
+    print("rss_\(label)_round_trips \(roundTrips)")
+    print("rss_\(label)_first_tenth_kib \(firstTenth)")
+    print("rss_\(label)_end_kib \(end)")
+    print("rss_\(label)_growth_percent \(String(format: "%.1f", Double(end - firstTenth) * 100 / Double(max(firstTenth, 1))))")
+}
+
 /// Everything below runs in a nonisolated function: top-level code in main.swift is on the main actor,
 /// and awaiting the serializers from there would hop executors on every call.
-func run(registryURL: String, seconds: Double, profileCase: String?, iterations: Int) async throws {
+func run(registryURL: String, seconds: Double, profileCase: String?, iterations: Int, rssRoundTrips: Int?) async throws {
     let client = try SchemaRegistryClient(SchemaRegistryConfiguration(url: registryURL))
+    if let rssRoundTrips {
+        try await checkResidentSize("typed", TradeRecord.value, schema: Trade.schemaText, client: client, roundTrips: rssRoundTrips)
+        try await checkResidentSize("typed_large", LargeRecord.value, schema: LargeRecord.schemaText, client: client, roundTrips: rssRoundTrips / 10)
+        return
+    }
     let serializer = try AvroSerializer(client: client, schema: Trade.schemaText)
     let deserializer = AvroDeserializer(client: client)
     let topic = "bench-\(UInt32.random(in: 0...UInt32.max))"
@@ -296,4 +335,4 @@ func run(registryURL: String, seconds: Double, profileCase: String?, iterations:
     print("checksum \(libavro.checksum &+ sink &+ typedSink.total)")
 }
 
-try await run(registryURL: registryURL, seconds: seconds, profileCase: profileCase, iterations: iterations)
+try await run(registryURL: registryURL, seconds: seconds, profileCase: profileCase, iterations: iterations, rssRoundTrips: rssRoundTrips)
