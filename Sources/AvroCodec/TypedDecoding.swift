@@ -102,11 +102,11 @@ final class TypedDecoding {
         return value
     }
 
-    /// The types the generic decoder builds from a whole value (logical types, bytes, `AvroValue` itself).
+    /// The types the generic decoder builds from one value (logical types and bytes), rather than through a container.
     @inline(__always)
     private static func isSpecial<T>(_ type: T.Type) -> Bool {
         type == Date.self || type == UUID.self || type == AvroDecimal.self || type == Decimal.self || type == Data.self
-            || type == [UInt8].self || type == AvroValue.self
+            || type == [UInt8].self
     }
 
     /// Errors as the library throws them: Codable's own errors become `AvroCodecError`s.
@@ -455,7 +455,7 @@ final class TypedDecoding {
         case .fail(let message):
             throw AvroCodecError.incompatibleSchemas(plan.messages[message])
         case .record, .array, .map, .writerUnion, .readerBranch:
-            // A whole record or collection as an `AvroValue`: the generic path builds those.
+            // A record or collection where a single value was asked for (a String for a record, say): the generic path decides.
             throw NeedsGenericPath()
         }
     }
