@@ -167,9 +167,8 @@ private struct TypedUnkeyedDecoder: UnkeyedDecodingContainer {
 
     mutating func decodeNil() throws -> Bool {
         // Only a null item is consumed here; any other is left for the decode that follows.
-        guard try !state.isAtEnd(frame), case .array(let items, _, _) = state.frames[frame].state else { return false }
-        guard case .scalar = state.plan.steps[items], state.isNull(items) else { return false }
-        _ = try next { _, _ in () }
+        guard try state.nextItemIsNil(frame) else { return false }
+        currentIndex += 1
         return true
     }
 

@@ -401,6 +401,19 @@ final class TypedDecoding {
         return ended
     }
 
+    /// Whether the next item of array frame `index` is null: a null item is consumed, any other is left
+    /// unread (the reader goes back over a union index it read).
+    func nextItemIsNil(_ index: Int) throws -> Bool {
+        guard try !isAtEnd(index), case .array(let items, _, _) = frames[index].state else { return false }
+        let mark = position
+        if isNull(try resolveUnion(items)) {
+            _ = try nextItem(index)
+            return true
+        }
+        seek(mark)
+        return false
+    }
+
     /// The step of the next item of array frame `index`, counted as read.
     func nextItem(_ index: Int) throws -> Int {
         guard try !isAtEnd(index), case .array(let items, let remaining, let ended) = frames[index].state else {

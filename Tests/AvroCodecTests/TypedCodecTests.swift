@@ -174,6 +174,26 @@ import Testing
         #expect(throws: AvroCodecError.self) { try recursive.decode(Node.self, from: deep) }
     }
 
+    @Test func unkeyedNullsAndOptionalItemsAgree() throws {
+        /// Reads items with `decodeNil()` first, as hand-written `init(from:)`s do.
+        struct Items: Codable, Equatable {
+            var texts: [String?]
+            init(texts: [String?]) { self.texts = texts }
+            init(from decoder: any Decoder) throws {
+                var container = try decoder.container(keyedBy: CodingKeys.self).nestedUnkeyedContainer(forKey: .texts)
+                texts = []
+                while !container.isAtEnd { texts.append(try container.decodeNil() ? nil : try container.decode(String.self)) }
+            }
+        }
+        struct Plain: Codable, Equatable { var texts: [String?] }
+        let codec = try CodecFixtures.codec(#"{"type":"record","name":"I","fields":[{"name":"texts","type":{"type":"array","items":["null","string"]}}]}"#)
+        let bytes = try codec.encode(Plain(texts: ["a", nil, "", nil]))
+        #expect(try codec.decode(bytes) == .record(AvroRecord(["texts": .array(["a", .null, "", .null])])))
+        #expect(try codec.decode(Plain.self, from: bytes) == Plain(texts: ["a", nil, "", nil]))
+        #expect(try codec.decode(Items.self, from: bytes) == Items(texts: ["a", nil, "", nil]))
+        #expect(try AvroValueDecoder().decode(Items.self, from: codec.decode(bytes)) == Items(texts: ["a", nil, "", nil]))
+    }
+
     // MARK: Resolution
 
     struct OrderV2: Codable, Equatable {
