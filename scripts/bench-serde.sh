@@ -5,7 +5,8 @@
 #   codec     AvroCodec alone (AvroValue <-> Avro body, no framing or registry)
 #   libavro   libavro's generic value API alone on the same record (the floor of the generic path's overhead)
 #   typed     AvroSerializer + AvroDeserializer on a Codable struct (the typed path, streamed through libavro's
-#             binary encoding); printed as `typed_ops N` on a line of its own for other scripts
+#             binary encoding); printed as `typed_ops N` on a line of its own for other scripts; also the
+#             same struct through AvroValueEncoder/AvroValueDecoder and the AvroValue path (`typed_via_value_ops`)
 #   java      Apache Avro Java 1.12.1 GenericDatumWriter/GenericDatumReader behind the 5-byte header
 #             (/work/shared/tools/avro-java/serde-bench.sh), what Confluent's Java serializers run underneath
 #   python    confluent-kafka-python's AvroSerializer + AvroDeserializer with a mock:// registry
@@ -116,4 +117,8 @@ for record, label in (("trade", "typed"), ("small", "typed_small"), ("large", "t
     for case, suffix in (("round trip", "_ops"), ("encode", "_encode_ops"), ("decode", "_decode_ops")):
         ours_case, java_case = figures[label + suffix], figures[f"java_{record}{suffix}"]
         print(f"{record:<8}{case:<13}{ours_case:>12,.0f}{java_case:>12,.0f}{ours_case / java_case:>12.2f}")
+print()
+print("Codable round trip, typed path / through AvroValue (the path before it):")
+for record, label in (("trade", "typed"), ("small", "typed_small"), ("large", "typed_large")):
+    print(f"  {record:<8}{figures[label + '_ops'] / figures[label + '_via_value_ops']:.2f}")
 PY
