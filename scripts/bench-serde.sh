@@ -117,6 +117,12 @@ for record, label in (("trade", "typed"), ("small", "typed_small"), ("large", "t
     for case, suffix in (("round trip", "_ops"), ("encode", "_encode_ops"), ("decode", "_decode_ops")):
         ours_case, java_case = figures[label + suffix], figures[f"java_{record}{suffix}"]
         print(f"{record:<8}{case:<13}{ours_case:>12,.0f}{java_case:>12,.0f}{ours_case / java_case:>12.2f}")
+floor_encode, floor_decode = figures["codable_floor_encode_ops"], figures["codable_floor_decode_ops"]
+floor_round_trip = 1 / (1 / floor_encode + 1 / floor_decode)
+print()
+print(f"Codable alone on bench.Trade, no Avro work (CodableFloor.swift): encode {floor_encode:,.0f}, decode {floor_decode:,.0f}")
+print(f"  its round trip / Java's: {floor_round_trip / figures['java_trade_ops']:.2f}  (the best any Codable serializer could do)")
+print(f"  typed encode / Codable encode alone: {figures['typed_encode_ops'] / floor_encode:.2f}, decode: {figures['typed_decode_ops'] / floor_decode:.2f}")
 print()
 print("Codable round trip, typed path / through AvroValue (the path before it):")
 for record, label in (("trade", "typed"), ("small", "typed_small"), ("large", "typed_large")):

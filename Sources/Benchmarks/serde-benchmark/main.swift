@@ -334,11 +334,15 @@ func run(registryURL: String, seconds: Double, profileCase: String?, iterations:
     try measure("codec_decode_ops", seconds: seconds) {
         if case .record(let record) = try codec.decode(encoded) { sink &+= record.fields.count }
     }
+    // Codable alone on Trade, no Avro work: the floor under any Codable serializer (see CodableFloor.swift).
+    let floor = FloorSink()
+    try measure("codable_floor_encode_ops", seconds: seconds) { try TradeRecord.value.encode(to: FloorEncoder(sink: floor)) }
+    try measure("codable_floor_decode_ops", seconds: seconds) { floor.total &+= try TradeRecord(from: FloorDecoder(sink: floor)).tags.count }
     let typedSink = Sink()
     try await measureTyped("typed", TradeRecord.value, schema: Trade.schemaText, client: client, seconds: seconds, sink: typedSink)
     try await measureTyped("typed_small", SmallRecord.value, schema: SmallRecord.schemaText, client: client, seconds: seconds, sink: typedSink)
     try await measureTyped("typed_large", LargeRecord.value, schema: LargeRecord.schemaText, client: client, seconds: seconds, sink: typedSink)
-    print("checksum \(libavro.checksum &+ sink &+ typedSink.total)")
+    print("checksum \(libavro.checksum &+ sink &+ typedSink.total &+ floor.total)")
 }
 
 try await run(registryURL: registryURL, seconds: seconds, profileCase: profileCase, iterations: iterations, rssRoundTrips: rssRoundTrips)
