@@ -613,7 +613,7 @@ final class TypedDecoding {
     /// Skips a value of writer node `node`, checking it as the body validator does.
     private func skip(_ node: Int) throws(AvroCodecError) {
         var cursor = BodyValidator.Cursor(bytes: bytes, position: position)
-        try plan.validator.skip(node: node, cursor: &cursor, depth: frameCount, zeroSizeBudget: &zeroSizeBudget)
+        try plan.validator.skipValue(node: node, cursor: &cursor, depth: frameCount, zeroSizeBudget: &zeroSizeBudget)
         let skipped = cursor.position - position
         if skipped > 0 { try check(avro_skip(reader, Int64(skipped))) }
         position = cursor.position
