@@ -13,7 +13,8 @@
 # and the typed path against Java (scripts/java/SerdeRecordsBench.java, same jars) on bench.Small (3 fields)
 # and bench.Large (50 fields: nested records, a map, unions, logical types) too, round trip and each
 # direction alone. Prints ratios of operations per second of CPU time (so that a shared machine's changing
-# load does not skew one case against another; Java counts its benchmark thread's). Release build; our side talks to a real
+# load does not skew one case against another; Java counts its benchmark thread's).
+# Java 17 and /work/shared/tools/avro-java are needed (its avro_jars.sh fetches the jars once, ~450 MB). Release build; our side talks to a real
 # `schema-registry serve` on a free port. SCRATCH_PATH selects the build folder (default .build);
 # SECONDS_PER_CASE the CPU time per case (default 3); SWIFT_BUILD_FLAGS extra flags for `swift build`
 # (e.g. "-Xswiftc -g" to profile the same binary).
