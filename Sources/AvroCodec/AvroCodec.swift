@@ -11,10 +11,13 @@ public final class AvroCodec: Sendable {
     public let schema: AvroSchema
     let graph: SchemaGraph
     let defaults: DefaultValues
-    private let validator: BodyValidator
-    private let libavro: LibavroSchema
+    let validator: BodyValidator
+    let libavro: LibavroSchema
     private let reader: ValueReader
     private let writer: ValueWriter
+    /// The typed decoder's plan for data of this schema read as itself.
+    private let identity: AvroResolution
+    private let fallbacks = GenericFallbacks()
 
     public init(schema: AvroSchema) throws(AvroCodecError) {
         self.schema = schema
@@ -24,6 +27,7 @@ public final class AvroCodec: Sendable {
         libavro = try LibavroSchema(canonicalForm: schema.canonicalForm, graph: graph)
         reader = ValueReader(graph: graph)
         writer = ValueWriter(graph: graph, defaults: defaults)
+        identity = AvroResolution(identity: schema, graph: graph, defaults: defaults, validator: validator)
     }
 
     /// The Avro binary encoding of `value`.
@@ -76,6 +80,75 @@ public final class AvroCodec: Sendable {
             try workspace.read(bytes)
             return try reader.read(workspace.decoded)
         }
+    }
+
+    // MARK: Codable values, streamed
+
+    /// The Avro binary encoding of a Codable value, written straight through libavro's binary encoding: no
+    /// `AvroValue` is built. Values convert as with `AvroValueEncoder` (see there); a type whose properties
+    /// are coded out of schema order, or that leaves fields out for their defaults, takes that path instead.
+    public func encode<T: Encodable>(_ value: T) throws(AvroCodecError) -> [UInt8] {
+        try encode(value, prefix: [])
+    }
+
+    /// The encoding of a Codable value after a copy of `prefix` (a wire-format header), in one array of the final size.
+    public func encode<T: Encodable>(_ value: T, prefix: [UInt8]) throws(AvroCodecError) -> [UInt8] {
+        if !fallbacks.contains(T.self) {
+            let streamed = try libavro.withWorkspace { (workspace) throws(AvroCodecError) -> [UInt8]? in
+                let encoding = workspace.typedEncoding ?? TypedEncoding(graph: graph, defaults: defaults, workspace: workspace)
+                workspace.typedEncoding = encoding
+                do {
+                    try encoding.encode(value, headerLength: prefix.count)
+                } catch is NeedsGenericPath {
+                    return nil
+                } catch {
+                    throw TypedDecoding.typed(error) as? AvroCodecError ?? .valueDoesNotMatchSchema(path: "$", message: "\(error)")
+                }
+                let body = workspace.streamed[prefix.count...]
+                return [UInt8](unsafeUninitializedCapacity: body.endIndex) { buffer, initialized in
+                    _ = buffer.initialize(from: prefix)
+                    UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[prefix.count...]).copyMemory(from: UnsafeRawBufferPointer(rebasing: body))
+                    initialized = body.endIndex
+                }
+            }
+            if let streamed { return streamed }
+            fallbacks.insert(T.self)
+        }
+        return try encode(AvroValueEncoder().encode(value), prefix: prefix)
+    }
+
+    /// Decodes a Codable value that fills `bytes` exactly, read straight from the bytes through libavro's binary
+    /// encoding: no `AvroValue` is built. With `resolution` (whose writer is this codec's schema), the data is read
+    /// as its reader schema. Values convert as with `AvroValueDecoder`; a type that asks for fields out of the
+    /// writer's order takes that path instead.
+    public func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer, resolution: AvroResolution? = nil) throws(AvroCodecError) -> T {
+        let plan = (resolution ?? identity).decodePlan
+        if !fallbacks.contains(T.self, plan: plan) {
+            if let decoded = try streamedDecode(type, from: bytes, plan: plan) { return decoded }
+            fallbacks.insert(T.self, plan: plan)
+        }
+        let written = try decode(bytes)
+        return try AvroValueDecoder().decode(type, from: try resolution?.project(written) ?? written)
+    }
+
+    /// The typed path alone: nil when the type's shape needs the generic path.
+    func streamedDecode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer, plan: DecodePlan) throws(AvroCodecError) -> T? {
+        try libavro.withWorkspace { (workspace) throws(AvroCodecError) -> T? in
+            let decoding = workspace.typedDecoding ?? TypedDecoding(reader: workspace.reader, plan: plan)
+            workspace.typedDecoding = decoding
+            do {
+                return try decoding.decode(type, from: bytes, plan: plan)
+            } catch is NeedsGenericPath {
+                return nil
+            } catch {
+                throw TypedDecoding.typed(error) as? AvroCodecError ?? .valueDoesNotMatchSchema(path: "$", message: "\(error)")
+            }
+        }
+    }
+
+    /// Decodes a Codable value that fills `bytes` exactly (see `decode(_:from:resolution:)`).
+    public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], resolution: AvroResolution? = nil) throws(AvroCodecError) -> T {
+        try bytes.withUnsafeBytesTyped { (buffer) throws(AvroCodecError) in try decode(type, from: buffer, resolution: resolution) }
     }
 
     /// Reads the Avro JSON encoding of a value (unions as `{"type": value}`, bytes as code points 0–255).

@@ -10,12 +10,14 @@ import Avro
 public final class AvroResolution: Sendable {
     public let writer: AvroSchema
     public let reader: AvroSchema
-    private let writerGraph: SchemaGraph
-    private let readerGraph: SchemaGraph
-    private let steps: [Pair: Step]
-    private let root: Pair
+    let writerGraph: SchemaGraph
+    let readerGraph: SchemaGraph
+    let steps: [Pair: Step]
+    let root: Pair
     /// True when both schemas are the same, so values pass through untouched.
     public let isIdentity: Bool
+    /// The resolution compiled for the typed decoder.
+    let decodePlan: DecodePlan
 
     /// Fails with `.incompatibleSchemas` when the compatibility checker finds that `reader` cannot read `writer` data.
     public init(writer: AvroSchema, reader: AvroSchema) throws(AvroCodecError) {
@@ -32,6 +34,21 @@ public final class AvroResolution: Sendable {
         var planner = Planner(writer: writerGraph, reader: readerGraph, defaults: DefaultValues(graph: readerGraph))
         planner.plan(root)
         steps = planner.steps
+        decodePlan = DecodePlan(steps: steps, root: root, writer: writerGraph, reader: readerGraph, validator: BodyValidator(graph: writerGraph))
+    }
+
+    /// Data of `schema` read as itself, for a codec's typed decoder: no compatibility check to make.
+    init(identity schema: AvroSchema, graph: SchemaGraph, defaults: DefaultValues, validator: BodyValidator) {
+        writer = schema
+        reader = schema
+        isIdentity = true
+        writerGraph = graph
+        readerGraph = graph
+        root = Pair(writer: graph.root, reader: graph.root)
+        var planner = Planner(writer: graph, reader: graph, defaults: defaults)
+        planner.plan(root)
+        steps = planner.steps
+        decodePlan = DecodePlan(steps: steps, root: root, writer: graph, reader: graph, validator: validator)
     }
 
     /// The writer-schema value `value` as a value of the reader schema.
@@ -96,7 +113,7 @@ public final class AvroResolution: Sendable {
         }
     }
 
-    private static func promote(_ value: AvroValue, to kind: SchemaGraph.Kind) throws(AvroCodecError) -> AvroValue {
+    static func promote(_ value: AvroValue, to kind: SchemaGraph.Kind) throws(AvroCodecError) -> AvroValue {
         switch (value, kind) {
         case (.int(let x), .long): .long(Int64(x))
         case (.int(let x), .float): .float(Float(x))

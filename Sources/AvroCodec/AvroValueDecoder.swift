@@ -20,7 +20,7 @@ public struct AvroValueDecoder: Sendable {
     }
 }
 
-private enum AvroDecoding {
+enum AvroDecoding {
     static func unbox<T: Decodable>(_ type: T.Type, from value: AvroValue, codingPath: [any CodingKey]) throws -> T {
         if let special = try special(type, value, codingPath) { return special }
         return try T(from: ValueDecoder(value: value, codingPath: codingPath))

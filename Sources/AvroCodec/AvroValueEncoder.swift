@@ -42,7 +42,7 @@ private final class Slot {
     }
 }
 
-private enum AvroEncoding {
+enum AvroEncoding {
     static func box<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> AvroValue {
         if let special = special(value) { return special }
         let slot = Slot()

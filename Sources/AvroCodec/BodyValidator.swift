@@ -48,6 +48,12 @@ struct BodyValidator {
         if cursor.position != bytes.count { throw .trailingBytes(count: bytes.count - cursor.position) }
     }
 
+    /// Checks and steps over one value of `node` (the typed decoder skips the fields its reader drops with this).
+    func skipValue(node index: Int, cursor: inout Cursor, depth: Int, zeroSizeBudget: inout Int) throws(AvroCodecError) {
+        try skip(node: index, cursor: &cursor, depth: depth, zeroSizeBudget: &zeroSizeBudget)
+    }
+
+    // Private, so that all its callers are known and the optimizer may change its signature: the hot path of `decode`.
     private func skip(node index: Int, cursor: inout Cursor, depth: Int, zeroSizeBudget: inout Int) throws(AvroCodecError) {
         switch ops[index] {
         case .null: break

@@ -105,6 +105,56 @@ final class LibavroSchema: @unchecked Sendable {
             return UnsafeMutableRawBufferPointer(start: buffer, count: offset + Int(avro_writer_tell(writer)))
         }
 
+        /// Where the writer's current destination starts in `buffer`, while the typed encoder streams into it.
+        @exclusivity(unchecked) private var streamBase = 0
+        /// The typed codec's per-thread state, made on first use and then reused, so a message allocates none.
+        @exclusivity(unchecked) var typedEncoding: TypedEncoding?
+        @exclusivity(unchecked) var typedDecoding: TypedDecoding?
+
+        /// Points the writer at the buffer after `offset` bytes the caller fills (a message header), for a streamed write.
+        func startStream(at offset: Int) {
+            if offset + 64 > capacity { grow(to: offset + 64) }
+            streamBase = offset
+            avro_writer_memory_set_dest(writer, (buffer + offset).assumingMemoryBound(to: CChar.self), Int64(capacity - offset))
+        }
+
+        /// Bytes in the buffer so far, the caller's header included.
+        var streamLength: Int { streamBase + Int(avro_writer_tell(writer)) }
+
+        /// The buffer from its start to the end of the streamed bytes.
+        var streamed: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: buffer, count: streamLength) }
+
+        /// Makes room for `count` more streamed bytes, moving what is written into a larger buffer when needed,
+        /// so that libavro's writer never fails for want of space; returns the free bytes.
+        func makeRoom(_ count: Int) -> Int {
+            let used = streamLength
+            if capacity - used >= count { return capacity - used }
+            let larger = UnsafeMutableRawPointer.allocate(byteCount: max(capacity * 2, used + count), alignment: 16)
+            larger.copyMemory(from: buffer, byteCount: used)
+            buffer.deallocate()
+            buffer = larger
+            capacity = max(capacity * 2, used + count)
+            rewindStream(to: used)
+            return capacity - used
+        }
+
+        /// Drops the streamed bytes after `position`.
+        func rewindStream(to position: Int) {
+            streamBase = position
+            avro_writer_memory_set_dest(writer, (buffer + position).assumingMemoryBound(to: CChar.self), Int64(capacity - position))
+        }
+
+        /// Moves the streamed bytes from `position` on so that the last `suffix` of them come first: how a block
+        /// count, known only after its items are written, goes in front of them.
+        func rotateStreamTail(from position: Int, suffix: Int) {
+            let end = streamLength
+            withUnsafeTemporaryAllocation(byteCount: suffix, alignment: 1) { saved in
+                saved.baseAddress!.copyMemory(from: buffer + (end - suffix), byteCount: suffix)
+                memmove(buffer + position + suffix, buffer + position, end - suffix - position)
+                (buffer + position).copyMemory(from: saved.baseAddress!, byteCount: suffix)
+            }
+        }
+
         private func grow(to needed: Int) {
             buffer.deallocate()
             capacity = max(needed, capacity * 2)

@@ -135,7 +135,7 @@ struct ValueWriter {
         throw .valueDoesNotMatchSchema(path: "$", message: "no branch of union \(names) accepts \(value.kindName)")
     }
 
-    private func enumPosition(_ value: AvroValue, _ index: Int, start: Int, count: Int) throws(AvroCodecError) -> Int32 {
+    func enumPosition(_ value: AvroValue, _ index: Int, start: Int, count: Int) throws(AvroCodecError) -> Int32 {
         let symbol: String
         switch value {
         case .enumSymbol(let s), .string(let s): symbol = s
@@ -158,7 +158,7 @@ struct ValueWriter {
     }
 
     @inline(never)
-    private func doubleValue(_ value: AvroValue, _ index: Int) throws(AvroCodecError) -> Double {
+    func doubleValue(_ value: AvroValue, _ index: Int) throws(AvroCodecError) -> Double {
         switch value {
         case .double(let x): return x
         case .float(let x): return Double(x)
@@ -180,39 +180,11 @@ struct ValueWriter {
     private func writeOther(_ value: AvroValue, _ index: Int, into target: Int, _ tape: WriteTape.Filler) throws(AvroCodecError) {
         switch graph.ops[index] {
         case .float:
-            let number: Float
-            switch value {
-            case .float(let x): number = x
-            case .double(let x): number = Float(x)
-            case .int(let x): number = Float(x)
-            case .long(let x): number = Float(x)
-            default: throw mismatch(value, index)
-            }
-            tape.set(target, bits: UInt64(number.bitPattern))
+            tape.set(target, bits: UInt64(try floatValue(value, index).bitPattern))
         case .bytes:
-            switch value {
-            case .bytes(let bytes): bytes.withUnsafeBytes { tape.setBytes(target, $0) }
-            case .decimal(let decimal):
-                try rescaled(decimal, index).unscaled.withUnsafeBytes { tape.setBytes(target, $0) }
-            default: throw mismatch(value, index)
-            }
+            try bytesValue(value, index).withUnsafeBytes { tape.setBytes(target, $0) }
         case .fixed(let size):
-            let bytes: [UInt8]
-            switch value {
-            case .fixed(let given), .bytes(let given): bytes = given
-            case .decimal(let decimal):
-                guard let sized = try rescaled(decimal, index).unscaled(size: size) else {
-                    throw .valueDoesNotMatchSchema(path: "$", message: "decimal \(decimal) does not fit in fixed(\(size))")
-                }
-                bytes = sized
-            case .uuid(let uuid):
-                bytes = withUnsafeBytes(of: uuid.uuid) { Array($0) }
-            default: throw mismatch(value, index)
-            }
-            guard bytes.count == size else {
-                throw .valueDoesNotMatchSchema(path: "$", message: "\(bytes.count) bytes for \(graph[index].name ?? "fixed") of size \(size)")
-            }
-            bytes.withUnsafeBytes { tape.setBytes(target, $0) }
+            try fixedValue(value, index, size: size).withUnsafeBytes { tape.setBytes(target, $0) }
         case .map(let valuesNode):
             let entries: [String: AvroValue]
             switch value {
@@ -233,7 +205,46 @@ struct ValueWriter {
         }
     }
 
-    private func intValue(_ value: AvroValue, _ index: Int) throws(AvroCodecError) -> Int32 {
+    func floatValue(_ value: AvroValue, _ index: Int) throws(AvroCodecError) -> Float {
+        switch value {
+        case .float(let x): return x
+        case .double(let x): return Float(x)
+        case .int(let x): return Float(x)
+        case .long(let x): return Float(x)
+        default: throw mismatch(value, index)
+        }
+    }
+
+    /// What a bytes node holds for `value`: its bytes, or a decimal's unscaled bytes at the node's scale.
+    func bytesValue(_ value: AvroValue, _ index: Int) throws(AvroCodecError) -> [UInt8] {
+        switch value {
+        case .bytes(let bytes): return bytes
+        case .decimal(let decimal): return try rescaled(decimal, index).unscaled
+        default: throw mismatch(value, index)
+        }
+    }
+
+    /// What a fixed node of `size` holds for `value`: exactly `size` bytes.
+    func fixedValue(_ value: AvroValue, _ index: Int, size: Int) throws(AvroCodecError) -> [UInt8] {
+        let bytes: [UInt8]
+        switch value {
+        case .fixed(let given), .bytes(let given): bytes = given
+        case .decimal(let decimal):
+            guard let sized = try rescaled(decimal, index).unscaled(size: size) else {
+                throw .valueDoesNotMatchSchema(path: "$", message: "decimal \(decimal) does not fit in fixed(\(size))")
+            }
+            bytes = sized
+        case .uuid(let uuid):
+            bytes = withUnsafeBytes(of: uuid.uuid) { Array($0) }
+        default: throw mismatch(value, index)
+        }
+        guard bytes.count == size else {
+            throw .valueDoesNotMatchSchema(path: "$", message: "\(bytes.count) bytes for \(graph[index].name ?? "fixed") of size \(size)")
+        }
+        return bytes
+    }
+
+    func intValue(_ value: AvroValue, _ index: Int) throws(AvroCodecError) -> Int32 {
         let logicalType = graph.logicalTypes[index]
         switch value {
         case .int(let x): return x
@@ -250,7 +261,7 @@ struct ValueWriter {
         }
     }
 
-    private func longValue(_ value: AvroValue, _ index: Int) throws(AvroCodecError) -> Int64 {
+    func longValue(_ value: AvroValue, _ index: Int) throws(AvroCodecError) -> Int64 {
         switch value {
         case .long(let x): return x
         case .int(let x): return Int64(x)
@@ -263,7 +274,7 @@ struct ValueWriter {
         }
     }
 
-    private func rescaled(_ decimal: AvroDecimal, _ index: Int) throws(AvroCodecError) -> AvroDecimal {
+    func rescaled(_ decimal: AvroDecimal, _ index: Int) throws(AvroCodecError) -> AvroDecimal {
         guard case .decimal(_, let scale) = graph.logicalTypes[index] else { throw mismatch(.decimal(decimal), index) }
         if decimal.scale == scale { return decimal }
         guard let rescaled = AvroDecimal(decimal.description, scale: scale) else {
@@ -272,7 +283,7 @@ struct ValueWriter {
         return rescaled
     }
 
-    private func mismatch(_ value: AvroValue, _ index: Int) -> AvroCodecError {
+    func mismatch(_ value: AvroValue, _ index: Int) -> AvroCodecError {
         .valueDoesNotMatchSchema(path: "$", message: "expected \(Self.describe(graph[index])), found \(value.kindName)")
     }
 
@@ -284,7 +295,7 @@ struct ValueWriter {
 
     /// `fitsExactly(_:_:)` answered from the flattened ops where the value's kind alone decides,
     /// which on the hot path (a nullable field) saves a node retain and copies of its payload.
-    private func fitsExactly(_ value: AvroValue, node index: Int) -> Bool {
+    func fitsExactly(_ value: AvroValue, node index: Int) -> Bool {
         let op = graph.ops[index]
         switch value {
         case .null: if case .null = op { return true } else { return false }

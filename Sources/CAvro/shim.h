@@ -43,4 +43,54 @@ static inline int cavro_generic_value_new(avro_value_iface_t *iface, avro_value_
 // implemented in Swift (which cannot capture) find the state of the value they serve through it.
 typedef struct { avro_value_iface_t iface; void *state; } cavro_iface_with_state;
 
+// avro-c's binary encoding (encoding_binary.c) is exported as the table `avro_binary_encoding`, but its type is
+// declared in the private header encoding.h, which libavro-dev does not install; this is that declaration as
+// avro-c 1.11 has it, and one-line wrappers for the entries the typed codec calls.
+typedef struct {
+    const char *description;
+    int (*read_string)(avro_reader_t reader, char **s, int64_t *len);
+    int (*skip_string)(avro_reader_t reader);
+    int (*write_string)(avro_writer_t writer, const char *s);
+    int64_t (*size_string)(avro_writer_t writer, const char *s);
+    int (*read_bytes)(avro_reader_t reader, char **bytes, int64_t *len);
+    int (*skip_bytes)(avro_reader_t reader);
+    int (*write_bytes)(avro_writer_t writer, const char *bytes, const int64_t len);
+    int64_t (*size_bytes)(avro_writer_t writer, const char *bytes, const int64_t len);
+    int (*read_int)(avro_reader_t reader, int32_t *i);
+    int (*skip_int)(avro_reader_t reader);
+    int (*write_int)(avro_writer_t writer, const int32_t i);
+    int64_t (*size_int)(avro_writer_t writer, const int32_t i);
+    int (*read_long)(avro_reader_t reader, int64_t *l);
+    int (*skip_long)(avro_reader_t reader);
+    int (*write_long)(avro_writer_t writer, const int64_t l);
+    int64_t (*size_long)(avro_writer_t writer, const int64_t l);
+    int (*read_float)(avro_reader_t reader, float *f);
+    int (*skip_float)(avro_reader_t reader);
+    int (*write_float)(avro_writer_t writer, const float f);
+    int64_t (*size_float)(avro_writer_t writer, const float f);
+    int (*read_double)(avro_reader_t reader, double *d);
+    int (*skip_double)(avro_reader_t reader);
+    int (*write_double)(avro_writer_t writer, const double d);
+    int64_t (*size_double)(avro_writer_t writer, const double d);
+    int (*read_boolean)(avro_reader_t reader, int8_t *b);
+    int (*skip_boolean)(avro_reader_t reader);
+    int (*write_boolean)(avro_writer_t writer, const int8_t b);
+    int64_t (*size_boolean)(avro_writer_t writer, const int8_t b);
+    int (*read_null)(avro_reader_t reader);
+    int (*skip_null)(avro_reader_t reader);
+    int (*write_null)(avro_writer_t writer);
+    int64_t (*size_null)(avro_writer_t writer);
+} cavro_encoding_t;
+extern const cavro_encoding_t avro_binary_encoding;
+
+static inline int cavro_write_long(avro_writer_t w, int64_t x) { return avro_binary_encoding.write_long(w, x); }
+static inline int cavro_write_float(avro_writer_t w, float x) { return avro_binary_encoding.write_float(w, x); }
+static inline int cavro_write_double(avro_writer_t w, double x) { return avro_binary_encoding.write_double(w, x); }
+static inline int cavro_write_boolean(avro_writer_t w, int8_t x) { return avro_binary_encoding.write_boolean(w, x); }
+static inline int cavro_write_bytes(avro_writer_t w, const char *p, int64_t n) { return avro_binary_encoding.write_bytes(w, p, n); }
+static inline int cavro_read_long(avro_reader_t r, int64_t *x) { return avro_binary_encoding.read_long(r, x); }
+static inline int cavro_read_float(avro_reader_t r, float *x) { return avro_binary_encoding.read_float(r, x); }
+static inline int cavro_read_double(avro_reader_t r, double *x) { return avro_binary_encoding.read_double(r, x); }
+static inline int cavro_read_boolean(avro_reader_t r, int8_t *x) { return avro_binary_encoding.read_boolean(r, x); }
+
 #endif

@@ -75,10 +75,25 @@ public final class AvroDeserializer: Sendable {
         try await decodeValue(bytes, topic: topic, headers: headers).value
     }
 
-    /// A Codable value from `bytes`, or nil for a tombstone.
+    /// A Codable value from `bytes`, or nil for a tombstone. Read straight from the bytes by a plan compiled
+    /// once per writer and reader schema (see `AvroCodec.decode(_:from:resolution:)`): no `AvroValue` is built.
     nonisolated(nonsending) public func deserialize<T: Decodable>(_ type: T.Type, from bytes: [UInt8]?, topic: String? = nil, headers: [String: [UInt8]] = [:]) async throws(SerdeError) -> T? {
-        guard let value = try await deserialize(bytes, topic: topic, headers: headers) else { return nil }
-        do { return try AvroValueDecoder().decode(type, from: value) } catch { throw .codec(error) }
+        guard let bytes, !bytes.isEmpty else { return nil }
+        let (reference, bodyStart) = try locateSchema(bytes, headers: headers)
+        let codec = if let cached = writers.withLock({ $0.value(for: reference) }) { cached } else { try await writerCodec(reference) }
+        let reader: (AvroSchema, Int?)? = if configuration.useLatestVersion {
+            try await reader(topic: topic)
+        } else {
+            readerSchema.map { ($0, nil) }
+        }
+        var resolution: AvroResolution?
+        if let (schema, id) = reader { resolution = try self.resolution(writer: reference, codec: codec, reader: schema, readerID: id) }
+        let result: Result<T, AvroCodecError> = bytes.withUnsafeBytes { buffer in
+            Result { () throws(AvroCodecError) -> T in
+                try codec.decode(type, from: UnsafeRawBufferPointer(rebasing: buffer[bodyStart...]), resolution: resolution)
+            }
+        }
+        do { return try result.get() } catch { throw .codec(error) }
     }
 
     /// Decodes a non-empty message and says which schema wrote it.

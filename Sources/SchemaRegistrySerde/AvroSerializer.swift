@@ -117,12 +117,16 @@ public final class AvroSerializer: Sendable {
         }
     }
 
-    /// The framed message for a Codable value, or nil (a tombstone) for nil.
+    /// The framed message for a Codable value, or nil (a tombstone) for nil. Written straight into the message
+    /// through libavro (see `AvroCodec.encode(_:prefix:)`): no `AvroValue` is built.
     nonisolated(nonsending) public func serialize<T: Encodable>(_ value: T?, topic: String) async throws(SerdeError) -> [UInt8]? {
         guard let value else { return nil }
-        let avroValue: AvroValue
-        do { avroValue = try AvroValueEncoder().encode(value) } catch { throw .codec(error) }
-        return try await serialize(avroValue, topic: topic)
+        let writer = if !configuration.useLatestVersion, let cached = byTopic.withLock({ $0.value(for: topic) }) {
+            cached
+        } else {
+            try await writer(topic: topic)
+        }
+        do { return try writer.codec.encode(value, prefix: writer.header) } catch { throw .codec(error) }
     }
 
     /// The subject this serializer writes `topic`'s messages under.

@@ -1,6 +1,8 @@
-// Serialize + deserialize of one 10-field record with warm caches: our serializer pair against
-// libavro alone on the same record. scripts/bench-serde.sh runs this next to the Python client
-// and prints the ratios; run it through that script (release build, a real registry).
+// Serialize + deserialize with warm caches: our serializer pair on AvroValue (the generic path) against
+// libavro alone on the 10-field Trade record, and the pair on Codable types (the typed path) for Trade, a
+// small and a large record, round trip and each direction alone. scripts/bench-serde.sh runs this next to
+// Apache Avro Java and the Python client and prints the ratios; run it through that script (release
+// build, a real registry).
 import Avro
 import AvroCodec
 import CAvro
@@ -149,11 +151,14 @@ final class LibavroAlone {
 
 var registryURL: String?
 var seconds = 3.0
-/// `--profile CASE --iterations N` runs one case (libavro, ours, codec, encode, decode) N times untimed, for
-/// profilers: the difference in CPU time (`perf stat -e task-clock`) or instructions between two N gives the
-/// cost per operation without startup or warm-up.
+/// `--profile CASE --iterations N` runs one case (libavro, ours, codec, encode, decode, typed, typed-encode,
+/// typed-decode) N times untimed, for profilers: the difference in CPU time (`perf stat -e task-clock`) or
+/// instructions between two N gives the cost per operation without startup or warm-up.
 var profileCase: String?
 var iterations = 0
+/// `--rss N` instead runs N typed round trips of Trade (and N / 10 of Large) and prints the resident set size
+/// after the first tenth and at the end, to show the typed path keeps no memory per message.
+var rssRoundTrips: Int?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -161,6 +166,18 @@ while let argument = arguments.popFirst() {
     case "--seconds": seconds = arguments.popFirst().flatMap(Double.init) ?? seconds
     case "--profile": profileCase = arguments.popFirst()
     case "--iterations": iterations = arguments.popFirst().flatMap(Int.init) ?? iterations
+    case "--rss": rssRoundTrips = arguments.popFirst().flatMap(Int.init)
+    // `--schema trade|small|large` prints that record's schema, so the Java side reads the very same text.
+    case "--schema":
+        switch arguments.popFirst() {
+        case "trade": print(Trade.schemaText)
+        case "small": print(SmallRecord.schemaText)
+        case "large": print(LargeRecord.schemaText)
+        default:
+            print("unknown record (trade, small, large)")
+            exit(2)
+        }
+        exit(0)
     default: break
     }
 }
@@ -169,10 +186,80 @@ guard let registryURL else {
     exit(2)
 }
 
+/// Keeps results alive so the optimizer cannot drop the work.
+final class Sink: @unchecked Sendable {
+    var total = 0
+}
+
+/// A Codable record's round trip through the serializer pair (`typed_<name>_ops`, or `typed_ops` for Trade),
+/// the same through `AvroValue` (`…_via_value_ops`), and serialize and deserialize alone (`…_encode_ops`,
+/// `…_decode_ops`).
+func measureTyped<T: Codable & Equatable>(
+    _ label: String, _ value: T, schema: String, client: SchemaRegistryClient, seconds: Double, sink: Sink
+) async throws {
+    let serializer = try AvroSerializer(client: client, schema: schema)
+    let deserializer = AvroDeserializer(client: client)
+    let topic = "bench-\(label)-\(UInt32.random(in: 0...UInt32.max))"
+    let framed = try await serializer.serialize(value, topic: topic)!
+    guard try await deserializer.deserialize(T.self, from: framed) == value else {
+        print("typed round trip mismatch for \(label)")
+        exit(1)
+    }
+    print("\(label)_bytes \(framed.count)")
+    try await measureAsync("\(label)_ops", seconds: seconds) {
+        let bytes = try await serializer.serialize(value, topic: topic)!
+        if try await deserializer.deserialize(T.self, from: bytes) != nil { sink.total &+= 1 }
+    }
+    // The same Codable round trip the way it went before the typed path: through an `AvroValue` both ways.
+    try await measureAsync("\(label)_via_value_ops", seconds: seconds) {
+        let bytes = try await serializer.serialize(try AvroValueEncoder().encode(value), topic: topic)!
+        if let read = try await deserializer.deserialize(bytes), try AvroValueDecoder().decode(T.self, from: read) == value { sink.total &+= 1 }
+    }
+    try await measureAsync("\(label)_encode_ops", seconds: seconds) { sink.total &+= try await serializer.serialize(value, topic: topic)!.count }
+    try await measureAsync("\(label)_decode_ops", seconds: seconds) {
+        if try await deserializer.deserialize(T.self, from: framed) != nil { sink.total &+= 1 }
+    }
+}
+
+/// The process's resident set size in KiB, from /proc/self/statm.
+func residentKiB() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
+}
+
+/// Typed round trips of `value`, printing `rss_<label>_first_tenth`, `rss_<label>_end` (KiB) and `rss_<label>_growth_percent`.
+func checkResidentSize<T: Codable & Equatable>(_ label: String, _ value: T, schema: String, client: SchemaRegistryClient, roundTrips: Int) async throws {
+    let serializer = try AvroSerializer(client: client, schema: schema)
+    let deserializer = AvroDeserializer(client: client)
+    let topic = "rss-\(label)-\(UInt32.random(in: 0...UInt32.max))"
+    var checked = 0
+    var firstTenth = 0
+    for round in 1...roundTrips {
+        let bytes = try await serializer.serialize(value, topic: topic)
+        if try await deserializer.deserialize(T.self, from: bytes) == value { checked += 1 }
+        if round == roundTrips / 10 { firstTenth = residentKiB() }
+    }
+    let end = residentKiB()
+    guard checked == roundTrips else {
+        print("rss round trips disagree for \(label)")
+        exit(1)
+    }
+    print("rss_\(label)_round_trips \(roundTrips)")
+    print("rss_\(label)_first_tenth_kib \(firstTenth)")
+    print("rss_\(label)_end_kib \(end)")
+    print("rss_\(label)_growth_percent \(String(format: "%.1f", Double(end - firstTenth) * 100 / Double(max(firstTenth, 1))))")
+}
+
 /// Everything below runs in a nonisolated function: top-level code in main.swift is on the main actor,
 /// and awaiting the serializers from there would hop executors on every call.
-func run(registryURL: String, seconds: Double, profileCase: String?, iterations: Int) async throws {
+func run(registryURL: String, seconds: Double, profileCase: String?, iterations: Int, rssRoundTrips: Int?) async throws {
     let client = try SchemaRegistryClient(SchemaRegistryConfiguration(url: registryURL))
+    if let rssRoundTrips {
+        try await checkResidentSize("typed", TradeRecord.value, schema: Trade.schemaText, client: client, roundTrips: rssRoundTrips)
+        try await checkResidentSize("typed_large", LargeRecord.value, schema: LargeRecord.schemaText, client: client, roundTrips: rssRoundTrips / 10)
+        return
+    }
     let serializer = try AvroSerializer(client: client, schema: Trade.schemaText)
     let deserializer = AvroDeserializer(client: client)
     let topic = "bench-\(UInt32.random(in: 0...UInt32.max))"
@@ -182,6 +269,13 @@ func run(registryURL: String, seconds: Double, profileCase: String?, iterations:
         exit(1)
     }
     print("message_bytes \(framed.count)")
+    // The typed path writes the same bytes as the generic one (Trade has no map, whose order could differ).
+    guard try await serializer.serialize(TradeRecord.value, topic: topic) == framed,
+        try await deserializer.deserialize(TradeRecord.self, from: framed) == TradeRecord.value
+    else {
+        print("typed path disagrees with the generic path")
+        exit(1)
+    }
 
     let libavro = LibavroAlone(Trade.schemaText)
     let codec = try AvroCodec(schema: AvroSchema(parsing: Trade.schemaText))
@@ -207,6 +301,17 @@ func run(registryURL: String, seconds: Double, profileCase: String?, iterations:
             for _ in 0..<iterations {
                 if case .record(let record) = try codec.decode(encoded) { sink &+= record.fields.count }
             }
+        case "typed":
+            for _ in 0..<iterations {
+                let bytes = try await serializer.serialize(TradeRecord.value, topic: topic)!
+                if let trade = try await deserializer.deserialize(TradeRecord.self, from: bytes) { sink &+= trade.tags.count }
+            }
+        case "typed-encode":
+            for _ in 0..<iterations { sink &+= try await serializer.serialize(TradeRecord.value, topic: topic)!.count }
+        case "typed-decode":
+            for _ in 0..<iterations {
+                if let trade = try await deserializer.deserialize(TradeRecord.self, from: framed) { sink &+= trade.tags.count }
+            }
         default:
             print("unknown profile case \(profileCase)")
             exit(2)
@@ -229,7 +334,15 @@ func run(registryURL: String, seconds: Double, profileCase: String?, iterations:
     try measure("codec_decode_ops", seconds: seconds) {
         if case .record(let record) = try codec.decode(encoded) { sink &+= record.fields.count }
     }
-    print("checksum \(libavro.checksum &+ sink)")
+    // Codable alone on Trade, no Avro work: the floor under any Codable serializer (see CodableFloor.swift).
+    let floor = FloorSink()
+    try measure("codable_floor_encode_ops", seconds: seconds) { try TradeRecord.value.encode(to: FloorEncoder(sink: floor)) }
+    try measure("codable_floor_decode_ops", seconds: seconds) { floor.total &+= try TradeRecord(from: FloorDecoder(sink: floor)).tags.count }
+    let typedSink = Sink()
+    try await measureTyped("typed", TradeRecord.value, schema: Trade.schemaText, client: client, seconds: seconds, sink: typedSink)
+    try await measureTyped("typed_small", SmallRecord.value, schema: SmallRecord.schemaText, client: client, seconds: seconds, sink: typedSink)
+    try await measureTyped("typed_large", LargeRecord.value, schema: LargeRecord.schemaText, client: client, seconds: seconds, sink: typedSink)
+    print("checksum \(libavro.checksum &+ sink &+ typedSink.total &+ floor.total)")
 }
 
-try await run(registryURL: registryURL, seconds: seconds, profileCase: profileCase, iterations: iterations)
+try await run(registryURL: registryURL, seconds: seconds, profileCase: profileCase, iterations: iterations, rssRoundTrips: rssRoundTrips)
