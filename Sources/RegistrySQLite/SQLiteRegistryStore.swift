@@ -234,31 +234,17 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
         }
     }
 
-    // MARK: Encoding of the JSON columns
+    // MARK: The JSON columns, as every store keeps them
 
-    private static func encode(_ references: [SchemaReference]) -> String {
-        JSONWriter.write(SchemaReference.json(references))
-    }
+    private static func encode(_ references: [SchemaReference]) -> String { StoredColumns.text(of: references) }
 
-    private static func encode(_ value: JSONValue?) -> SQLiteValue {
-        value.map { .text(JSONWriter.write($0)) } ?? .null
-    }
+    private static func encode(_ value: JSONValue?) -> SQLiteValue { StoredColumns.text(of: value).map { .text($0) } ?? .null }
 
     private static func decodeJSON(_ text: String) throws(SQLiteError) -> JSONValue {
-        do {
-            return try JSONParser.parse(text)
-        } catch {
-            throw .corrupt("corrupt JSON column: \(error.message)")
-        }
+        do { return try StoredColumns.json(from: text) } catch { throw .corrupt(error.message) }
     }
 
     private static func decodeReferences(_ text: String) throws(SQLiteError) -> [SchemaReference] {
-        if text == "[]" { return [] }
-        let json = try decodeJSON(text)
-        do {
-            return try SchemaReference.list(json: json)
-        } catch {
-            throw .corrupt("corrupt references column: \(error.message): \(text)")
-        }
+        do { return try StoredColumns.references(from: text) } catch { throw .corrupt(error.message) }
     }
 }
