@@ -44,7 +44,7 @@ let package = Package(
             "RegistryModel", "Avro", "JSON", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "RegistrySQLite", dependencies: ["RegistryCore", "RegistryModel", "Avro", "JSON", "CSQLite"]),
-        .target(name: "RegistryPostgres", dependencies: ["RegistryCore", "RegistryModel", "Avro", "JSON", "CPostgres"]),
+        .target(name: "RegistryPostgres", dependencies: ["RegistryCore", "RegistryModel", "CPostgres"]),
 
         // Authentication and per-subject ACLs from a Karapace-format auth file (used by the server face).
         .target(name: "RegistryAuth", dependencies: [

@@ -1,5 +1,3 @@
-import Avro
-import JSON
 import RegistryCore
 import RegistryModel
 import Synchronization
@@ -14,10 +12,6 @@ public final class PostgresRegistryStore: RegistryStore, @unchecked Sendable {
     public let target: PostgresTarget
     private let lock = Mutex(())
     private let connection: PostgresConnection
-
-    /// The key that stands for "global" in the config and mode tables, as in the SQLite store: a control
-    /// character, so never a valid subject.
-    private static let globalKey = "\u{1}global"
 
     /// Connects to the database at `uri` (`postgresql://USER:PASSWORD@HOST:PORT/DBNAME`) and creates or upgrades
     /// the registry's tables.
@@ -79,26 +73,24 @@ public final class PostgresRegistryStore: RegistryStore, @unchecked Sendable {
         try connection.run(
             "SELECT id, context, guid, schema_type, schema, refs, metadata, rule_set FROM schemas ORDER BY context, id"
         ) { row throws(PostgresError) in
-            contents.schemas.append(
-                StoredSchema(
-                    id: row.integer(0), context: row.text(1) ?? ".", guid: row.text(2) ?? "", schemaType: row.text(3) ?? "AVRO",
-                    schema: row.text(4) ?? "", references: try Self.decodeReferences(row.text(5) ?? "[]"),
-                    metadata: try row.text(6).map(Self.decodeJSON), ruleSet: try row.text(7).map(Self.decodeJSON)))
+            do throws(StoredColumnDamage) {
+                contents.schemas.append(
+                    try StoredColumns.schema(
+                        id: row.integer(0), context: row.text(1) ?? ".", guid: row.text(2) ?? "", schemaType: row.text(3) ?? "AVRO",
+                        schema: row.text(4) ?? "", refs: row.text(5) ?? "[]", metadata: row.text(6), ruleSet: row.text(7)))
+            } catch {
+                throw .corrupt(error.message)
+            }
         }
         try connection.run("SELECT subject, version, schema_id, deleted FROM versions") { row in
             contents.versions.append(
                 StoredVersion(subject: row.text(0) ?? "", version: row.integer(1), schemaId: row.integer(2), deleted: row.bool(3) ?? false))
         }
         try connection.run("SELECT scope, compatibility, normalize FROM configs") { row in
-            let scope = row.text(0) ?? ""
-            let level = row.text(1).flatMap(CompatibilityLevel.init(rawValue:))
-            contents.configs[scope == Self.globalKey ? nil : scope] = CompatibilityConfig(compatibilityLevel: level, normalize: row.bool(2))
+            contents.addConfig(scope: row.text(0) ?? "", compatibility: row.text(1), normalize: row.bool(2))
         }
         try connection.run("SELECT scope, mode FROM modes") { row in
-            let scope = row.text(0) ?? ""
-            if let mode = row.text(1).flatMap(RegistryMode.init(rawValue:)) {
-                contents.modes[scope == Self.globalKey ? nil : scope] = mode
-            }
+            contents.addMode(scope: row.text(0) ?? "", mode: row.text(1) ?? "")
         }
         // The stored schemas count too, as in the SQLite store, in case rows were copied in without their counter.
         try connection.run(
@@ -140,7 +132,7 @@ public final class PostgresRegistryStore: RegistryStore, @unchecked Sendable {
         case .deleteVersion(let subject, let version):
             try connection.run("DELETE FROM versions WHERE subject = $1 AND version = $2", [subject, String(version)])
         case .setConfig(let subject, let config):
-            let scope = subject ?? Self.globalKey
+            let scope = StoredColumns.scope(of: subject)
             if let config {
                 try connection.run(
                     """
@@ -151,7 +143,7 @@ public final class PostgresRegistryStore: RegistryStore, @unchecked Sendable {
                 try connection.run("DELETE FROM configs WHERE scope = $1", [scope])
             }
         case .setMode(let subject, let mode):
-            let scope = subject ?? Self.globalKey
+            let scope = StoredColumns.scope(of: subject)
             if let mode {
                 try connection.run(
                     "INSERT INTO modes (scope, mode) VALUES ($1, $2) ON CONFLICT (scope) DO UPDATE SET mode = EXCLUDED.mode",
@@ -162,13 +154,5 @@ public final class PostgresRegistryStore: RegistryStore, @unchecked Sendable {
         case .deleteContext(let context):
             try connection.run("DELETE FROM contexts WHERE context = $1", [context])
         }
-    }
-
-    private static func decodeJSON(_ text: String) throws(PostgresError) -> JSONValue {
-        do { return try StoredColumns.json(from: text) } catch { throw .corrupt(error.message) }
-    }
-
-    private static func decodeReferences(_ text: String) throws(PostgresError) -> [SchemaReference] {
-        do { return try StoredColumns.references(from: text) } catch { throw .corrupt(error.message) }
     }
 }
