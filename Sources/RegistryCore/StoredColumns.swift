@@ -10,15 +10,16 @@ public enum StoredColumns {
 
     static func subject(ofScope scope: String) -> String? { scope == Self.scope(of: nil) ? nil : scope }
 
-    /// A schema row; throws when its JSON columns cannot be read.
-    public static func schema(
-        id: Int, context: String, guid: String, schemaType: String, schema: String, refs: String, metadata: String?,
-        ruleSet: String?
-    ) throws(StoredColumnDamage) -> StoredSchema {
+    /// The columns every store selects for a schema, in the order `schema(from:)` reads them.
+    public static let schemaColumns = "id, context, guid, schema_type, schema, refs, metadata, rule_set"
+
+    /// A schema from a row of `schemaColumns`; throws when its JSON columns cannot be read.
+    public static func schema(from row: some StoredRow) throws(StoredColumnDamage) -> StoredSchema {
         StoredSchema(
-            id: id, context: context, guid: guid, schemaType: schemaType, schema: schema, references: try references(from: refs),
-            metadata: try metadata.map { text throws(StoredColumnDamage) in try json(from: text) },
-            ruleSet: try ruleSet.map { text throws(StoredColumnDamage) in try json(from: text) })
+            id: row.integer(0), context: row.text(1) ?? QualifiedSubject.defaultContext, guid: row.text(2) ?? "",
+            schemaType: row.text(3) ?? "AVRO", schema: row.text(4) ?? "", references: try references(from: row.text(5) ?? "[]"),
+            metadata: try row.text(6).map { text throws(StoredColumnDamage) in try json(from: text) },
+            ruleSet: try row.text(7).map { text throws(StoredColumnDamage) in try json(from: text) })
     }
 
     public static func text(of references: [SchemaReference]) -> String {
@@ -47,6 +48,12 @@ public enum StoredColumns {
             throw StoredColumnDamage(message: "corrupt references column: \(error.message): \(text)")
         }
     }
+}
+
+/// A result row as a store's driver hands it over: columns by position, NULL as nil.
+public protocol StoredRow {
+    func text(_ column: Int32) -> String?
+    func integer(_ column: Int32) -> Int
 }
 
 /// A stored column this build cannot read: damage, or a writer that is not this registry.

@@ -1,5 +1,6 @@
 import CPostgres
 import Foundation
+import RegistryCore
 
 /// One blocking libpq connection with its statements prepared once per session, keyed by SQL text.
 /// Not thread-safe: the store serializes use.
@@ -120,7 +121,7 @@ final class PostgresConnection {
         return trimmed.isEmpty ? "unknown libpq failure" : trimmed
     }
 
-    struct Row {
+    struct Row: StoredRow {
         let result: OpaquePointer
         let index: Int32
 

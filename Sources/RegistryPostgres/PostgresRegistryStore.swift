@@ -71,13 +71,10 @@ public final class PostgresRegistryStore: RegistryStore, @unchecked Sendable {
     private func load() throws(PostgresError) -> StoreContents {
         var contents = StoreContents()
         try connection.run(
-            "SELECT id, context, guid, schema_type, schema, refs, metadata, rule_set FROM schemas ORDER BY context, id"
+            "SELECT \(StoredColumns.schemaColumns) FROM schemas ORDER BY context, id"
         ) { row throws(PostgresError) in
             do throws(StoredColumnDamage) {
-                contents.schemas.append(
-                    try StoredColumns.schema(
-                        id: row.integer(0), context: row.text(1) ?? ".", guid: row.text(2) ?? "", schemaType: row.text(3) ?? "AVRO",
-                        schema: row.text(4) ?? "", refs: row.text(5) ?? "[]", metadata: row.text(6), ruleSet: row.text(7)))
+                contents.schemas.append(try StoredColumns.schema(from: row))
             } catch {
                 throw .corrupt(error.message)
             }
