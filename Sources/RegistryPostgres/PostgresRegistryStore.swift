@@ -44,6 +44,9 @@ public final class PostgresRegistryStore: RegistryStore, @unchecked Sendable {
         try lock.withLock { _ throws(RegistryError) in
             do throws(PostgresError) {
                 try transaction("BEGIN") { () throws(PostgresError) in
+                    // An empty transaction is the health probe's: PostgreSQL commits one even where writes are
+                    // refused (a standby, a read-only database), so it asks.
+                    if changes.isEmpty { try checkWritable() }
                     for change in changes { try write(change) }
                 }
             } catch {
@@ -66,6 +69,13 @@ public final class PostgresRegistryStore: RegistryStore, @unchecked Sendable {
             connection.rollback()
             throw error
         }
+    }
+
+    private func checkWritable() throws(PostgresError) {
+        let sql = "SELECT current_setting('transaction_read_only')"
+        var readOnly = false
+        try connection.run(sql) { row in readOnly = row.text(0) == "on" }
+        if readOnly { throw PostgresError(sqlState: "25006", message: "the database accepts no writes (transaction_read_only is on)", statement: sql) }
     }
 
     private func load() throws(PostgresError) -> StoreContents {

@@ -100,6 +100,8 @@ import TestSupport
         let error = registryError { try store.apply([.setMode(subject: nil, .readOnly)]) }
         #expect(error?.storage?.kind == .readOnly && error?.storage?.code == "25006")
         #expect(error?.httpStatus == 500)
+        // The health probe tells, though PostgreSQL would commit its empty transaction.
+        #expect(registryError { try StoreHealthProbe(store: store).check() }?.storage?.kind == .readOnly)
     }
 
     @Test func aRowThisBuildCannotReadIsCorrupt() throws {
