@@ -25,6 +25,7 @@ let package = Package(
         // libmicrohttpd's TLS backend: client-certificate verification and clear key/certificate errors.
         .systemLibrary(name: "CGnuTLS", pkgConfig: "gnutls", providers: [.apt(["libgnutls28-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Layer 2: JSON as every layer reads and writes it (order-keeping objects, literal numbers), then the
         // Avro schema model, canonical form and compatibility rules over it. Pure Swift.
@@ -40,11 +41,12 @@ let package = Package(
         // version selectors, compatibility configs and results, and their JSON shapes, each defined once.
         .target(name: "RegistryModel", dependencies: ["Avro", "JSON"]),
 
-        // Layer 4: the registry's rules over a storage protocol, and its SQLite implementation.
+        // Layer 4: the registry's rules over a storage protocol, and its SQLite and PostgreSQL implementations.
         .target(name: "RegistryCore", dependencies: [
             "RegistryModel", "Avro", "JSON", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "RegistrySQLite", dependencies: ["RegistryCore", "RegistryModel", "Avro", "JSON", "CSQLite"]),
+        .target(name: "RegistryPostgres", dependencies: ["RegistryCore", "RegistryModel", "CPostgres"]),
 
         // Authentication and per-subject ACLs from a Karapace-format auth file (used by the server face).
         .target(name: "RegistryAuth", dependencies: [
@@ -60,7 +62,7 @@ let package = Package(
         .target(name: "SchemaRegistryClient", dependencies: ["RegistryModel", "Avro", "JSON", "Locking"]),
         .target(name: "SchemaRegistrySerde", dependencies: ["SchemaRegistryClient", "AvroCodec", "Avro", "JSON", "Locking"]),
         .target(name: "SchemaRegistryCLI", dependencies: [
-            "Avro", "JSON", "AvroCodec", "RegistryCore", "RegistrySQLite", "RegistryServer", "SchemaRegistryClient",
+            "Avro", "JSON", "AvroCodec", "RegistryCore", "RegistrySQLite", "RegistryPostgres", "RegistryServer", "SchemaRegistryClient",
             "SchemaRegistrySerde", "RegistryAuth",
             .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -72,7 +74,8 @@ let package = Package(
         .executableTarget(name: "compat-benchmark", dependencies: ["Avro", "JSON", "RegistryModel", "RegistryCore", "RegistrySQLite"], path: "Sources/Benchmarks/compat-benchmark"),
         .executableTarget(name: "serde-benchmark", dependencies: ["SchemaRegistrySerde", "AvroCodec", "Avro", "JSON", "CAvro"], path: "Sources/Benchmarks/serde-benchmark"),
 
-        // Shared by the test targets: runs the built binary, starts a real server on a free port.
+        // Shared by the test targets: runs the built binary, starts a real server on a free port, and a throwaway
+        // PostgreSQL cluster.
         .target(name: "TestSupport", dependencies: ["Avro", "JSON", "AvroCodec"], path: "Sources/TestSupport"),
 
         .testTarget(name: "JSONTests", dependencies: ["TestSupport", "JSON"]),
@@ -80,7 +83,9 @@ let package = Package(
         .testTarget(name: "AvroTests", dependencies: ["TestSupport", "Avro", "JSON"]),
         .testTarget(name: "CompatibilityTests", dependencies: ["TestSupport", "Avro", "JSON"]),
         .testTarget(name: "AvroCodecTests", dependencies: ["TestSupport", "AvroCodec", "Avro", "JSON"]),
-        .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", "RegistrySQLite", "Avro", "JSON"]),
+        .testTarget(name: "RegistryCoreTests", dependencies: [
+            "TestSupport", "RegistryCore", "RegistrySQLite", "RegistryPostgres", "RegistryModel", "Avro", "JSON",
+        ]),
         .testTarget(name: "RegistryServerTests", dependencies: [
             "TestSupport", "Avro", "JSON", "Locking", "RegistryServer", "RegistryCore", "RegistrySQLite", "RegistryAuth",
             .product(name: "Logging", package: "swift-log"),

@@ -3,7 +3,9 @@
 # Idempotent: installs only what is missing.
 set -euo pipefail
 
-apt_packages=(libavro-dev libmicrohttpd-dev libgnutls28-dev libsqlite3-dev pkg-config curl openssl python3-pip)
+# postgresql: the server programs (initdb, pg_ctl) the tests start a throwaway cluster with, and the `postgres`
+# user they run as; libpq-dev: the client library of the PostgreSQL store.
+apt_packages=(libavro-dev libmicrohttpd-dev libgnutls28-dev libsqlite3-dev libpq-dev postgresql pkg-config curl openssl python3-pip)
 missing=()
 for p in "${apt_packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,4 +1,5 @@
 import CSQLite
+import RegistryCore
 
 /// One SQLite connection with prepared statements cached by SQL text. Not thread-safe: the store serializes use.
 final class SQLiteConnection {
@@ -92,7 +93,7 @@ final class SQLiteConnection {
         return statement
     }
 
-    struct Row {
+    struct Row: StoredRow {
         let statement: OpaquePointer
 
         func integer(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }

@@ -20,9 +20,6 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     /// The schema version this code writes, kept in `PRAGMA user_version`.
     static let schemaVersion = 2
 
-    /// The key that stands for "global" in the config and mode tables: a control character, so never a valid subject.
-    private static let globalKey = "\u{1}global"
-
     /// Opens the database at `path`, creating the file and its folder when missing, and migrates it.
     public init(path: String) throws(RegistryError) {
         self.path = path
@@ -145,29 +142,23 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     private func load() throws(SQLiteError) -> StoreContents {
         var contents = StoreContents()
         try connection.run(
-            "SELECT id, context, guid, schema_type, schema, refs, metadata, rule_set FROM schemas ORDER BY context, id"
+            "SELECT \(StoredColumns.schemaColumns) FROM schemas ORDER BY context, id"
         ) { row throws(SQLiteError) in
-            contents.schemas.append(
-                StoredSchema(
-                    id: row.integer(0), context: row.text(1) ?? ".", guid: row.text(2) ?? "", schemaType: row.text(3) ?? "AVRO",
-                    schema: row.text(4) ?? "", references: try Self.decodeReferences(row.text(5) ?? "[]"),
-                    metadata: try row.text(6).map(Self.decodeJSON), ruleSet: try row.text(7).map(Self.decodeJSON)))
+            do throws(StoredColumnDamage) {
+                contents.schemas.append(try StoredColumns.schema(from: row))
+            } catch {
+                throw .corrupt(error.message)
+            }
         }
         try connection.run("SELECT subject, version, schema_id, deleted FROM versions") { row in
             contents.versions.append(
                 StoredVersion(subject: row.text(0) ?? "", version: row.integer(1), schemaId: row.integer(2), deleted: row.integer(3) != 0))
         }
         try connection.run("SELECT scope, compatibility, normalize FROM configs") { row in
-            let scope = row.text(0) ?? ""
-            let level = row.text(1).flatMap(CompatibilityLevel.init(rawValue:))
-            let normalize = row.isNull(2) ? nil : row.integer(2) != 0
-            contents.configs[scope == Self.globalKey ? nil : scope] = CompatibilityConfig(compatibilityLevel: level, normalize: normalize)
+            contents.addConfig(scope: row.text(0) ?? "", compatibility: row.text(1), normalize: row.isNull(2) ? nil : row.integer(2) != 0)
         }
         try connection.run("SELECT scope, mode FROM modes") { row in
-            let scope = row.text(0) ?? ""
-            if let mode = row.text(1).flatMap(RegistryMode.init(rawValue:)) {
-                contents.modes[scope == Self.globalKey ? nil : scope] = mode
-            }
+            contents.addMode(scope: row.text(0) ?? "", mode: row.text(1) ?? "")
         }
         try connection.run(
             """
@@ -205,7 +196,7 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
                 "INSERT INTO schemas (context, id, guid, schema_type, schema, refs, metadata, rule_set) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     .text(schema.context), .integer(schema.id), .text(schema.guid), .text(schema.schemaType), .text(schema.schema),
-                    .text(Self.encode(schema.references)), Self.encode(schema.metadata), Self.encode(schema.ruleSet),
+                    .text(StoredColumns.text(of: schema.references)), Self.encode(schema.metadata), Self.encode(schema.ruleSet),
                 ])
             // A context's row exists from its first schema on (a no-op read when it is there already).
             try connection.run("INSERT OR IGNORE INTO contexts (context, max_schema_id) VALUES (?, 0)", [.text(schema.context)])
@@ -226,7 +217,7 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
         case .deleteVersion(let subject, let version):
             try connection.run("DELETE FROM versions WHERE subject = ? AND version = ?", [.text(subject), .integer(version)])
         case .setConfig(let subject, let config):
-            let scope = SQLiteValue.text(subject ?? Self.globalKey)
+            let scope = SQLiteValue.text(StoredColumns.scope(of: subject))
             if let config {
                 try connection.run(
                     "INSERT OR REPLACE INTO configs (scope, compatibility, normalize) VALUES (?, ?, ?)",
@@ -238,7 +229,7 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
                 try connection.run("DELETE FROM configs WHERE scope = ?", [scope])
             }
         case .setMode(let subject, let mode):
-            let scope = SQLiteValue.text(subject ?? Self.globalKey)
+            let scope = SQLiteValue.text(StoredColumns.scope(of: subject))
             if let mode {
                 try connection.run("INSERT OR REPLACE INTO modes (scope, mode) VALUES (?, ?)", [scope, .text(mode.rawValue)])
             } else {
@@ -253,31 +244,5 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
         }
     }
 
-    // MARK: Encoding of the JSON columns
-
-    private static func encode(_ references: [SchemaReference]) -> String {
-        JSONWriter.write(SchemaReference.json(references))
-    }
-
-    private static func encode(_ value: JSONValue?) -> SQLiteValue {
-        value.map { .text(JSONWriter.write($0)) } ?? .null
-    }
-
-    private static func decodeJSON(_ text: String) throws(SQLiteError) -> JSONValue {
-        do {
-            return try JSONParser.parse(text)
-        } catch {
-            throw .corrupt("corrupt JSON column: \(error.message)")
-        }
-    }
-
-    private static func decodeReferences(_ text: String) throws(SQLiteError) -> [SchemaReference] {
-        if text == "[]" { return [] }
-        let json = try decodeJSON(text)
-        do {
-            return try SchemaReference.list(json: json)
-        } catch {
-            throw .corrupt("corrupt references column: \(error.message): \(text)")
-        }
-    }
+    private static func encode(_ value: JSONValue?) -> SQLiteValue { StoredColumns.text(of: value).map { .text($0) } ?? .null }
 }

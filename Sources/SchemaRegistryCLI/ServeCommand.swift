@@ -4,9 +4,8 @@ import Logging
 import RegistryAuth
 import RegistryCore
 import RegistryServer
-import RegistrySQLite
 
-/// `schema-registry serve`: the Confluent-compatible REST API over a SQLite file.
+/// `schema-registry serve`: the Confluent-compatible REST API over a SQLite file or a PostgreSQL database.
 public struct ServeCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -29,8 +28,11 @@ public struct ServeCommand: ParsableCommand {
     @Option(help: "HOST:PORT to listen on; port 0 picks a free port.")
     var listen = "\(defaults.host):\(defaults.port)"
 
-    @Option(help: "The SQLite database file, created with its folder if missing.")
+    @Option(help: "The SQLite database file, created with its folder if missing, or a PostgreSQL database: postgresql://USER:PASSWORD@HOST:PORT/DBNAME.")
     var db = "./data/registry.db"
+
+    @Option(help: "Seconds to keep trying a database that cannot be reached at start; 0 gives up at once.")
+    var dbWait = 0
 
     @Option(help: "Threads serving requests. (default: the number of CPUs, at least 2)")
     var threads: Int?
@@ -77,7 +79,7 @@ public struct ServeCommand: ParsableCommand {
         let bounds: [(option: String, value: Int, minimum: Int)] = [
             ("threads", threads ?? 1, 1), ("max-body-bytes", maxBodyBytes, 0), ("idle-timeout", idleTimeout, 1),
             ("connection-limit", connectionLimit, 1), ("per-ip-connection-limit", perIPConnectionLimit, 0),
-            ("max-header-bytes", maxHeaderBytes, 4096),
+            ("max-header-bytes", maxHeaderBytes, 4096), ("db-wait", dbWait, 0),
         ]
         for bound in bounds where bound.value < bound.minimum {
             throw ValidationError(
@@ -104,10 +106,8 @@ public struct ServeCommand: ParsableCommand {
         }
         let stopRequested = StopSignal.install()
 
-        let folder = URL(fileURLWithPath: db).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         do {
-            let store = try SQLiteRegistryStore(path: db)
+            let store = try StoreOpening.open(db, waitSeconds: dbWait, logger: logger)
             let metrics = MetricsExport.prometheus()
             let registry = try Registry(store: MeasuredStore(base: store, factory: metrics.factory), allowsModeChanges: modeMutability)
             let server = try RegistryServer(

@@ -31,46 +31,7 @@ import RegistryModel
         #expect(try reopened.schema(guid: reopened.schema(id: 2).guid).id == 2)
     }
 
-    @Test func idsAreNeverReusedAfterHardDeleteAndRestart() throws {
-        let database = TempDatabase()
-        defer { database.remove() }
-        do {
-            let registry = try database.open()
-            _ = try registry.register(subject: "a", request(userV1), normalize: false)
-            _ = try registry.register(subject: "b", request(userV2), normalize: false)
-            _ = try registry.deleteSubject("b", permanent: false)
-            _ = try registry.deleteSubject("b", permanent: true)
-            expectError(40403) { try registry.schema(id: 2) }
-        }
-        let reopened = try database.open()
-        #expect(reopened.maxSchemaId() == 2)
-        expectError(40403) { try reopened.schema(id: 2) }
-        // The hard-deleted content comes back under a new id.
-        let again = try reopened.register(subject: "b", request(userV2), normalize: false)
-        #expect(again.schema.id == 3 && again.version == 1)
-    }
-
-    @Test func aFailedTransactionStoresNothing() throws {
-        let database = TempDatabase()
-        defer { database.remove() }
-        let store = try SQLiteRegistryStore(path: database.path)
-        let schema = StoredSchema(id: 1, guid: "g1", schema: #""string""#)
-        try store.apply([.insertSchema(schema), .insertVersion(StoredVersion(subject: "s", version: 1, schemaId: 1, deleted: false))])
-        let failure = registryError {
-            try store.apply([
-                .insertSchema(StoredSchema(id: 2, guid: "g2", schema: #""int""#)),
-                .insertVersion(StoredVersion(subject: "s", version: 2, schemaId: 2, deleted: false)),
-                // The same version twice violates the primary key: the whole request must roll back.
-                .insertVersion(StoredVersion(subject: "s", version: 2, schemaId: 2, deleted: false)),
-            ])
-        }
-        #expect(failure?.code == 50001)
-        #expect(failure?.message.contains("UNIQUE") == true)
-        let contents = try store.loadAll()
-        #expect(contents.schemas.map(\.id) == [1])
-        #expect(contents.versions.map(\.version) == [1])
-        #expect(contents.maxSchemaIds == [".": 1])
-    }
+    // Ids after a hard delete and a failed transaction: BackendTests, on every backend.
 
     @Test func unusableDatabaseFileIsAClearStoreError() throws {
         let database = TempDatabase()
