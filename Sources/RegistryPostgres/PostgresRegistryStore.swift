@@ -160,6 +160,12 @@ public final class PostgresRegistryStore: RegistryStore, @unchecked Sendable {
             }
         case .deleteContext(let context):
             try connection.run("DELETE FROM contexts WHERE context = $1", [context])
+        case .raiseMaxSchemaId(let context, let id):
+            try connection.run(
+                """
+                INSERT INTO contexts (context, max_schema_id) VALUES ($1, $2)
+                ON CONFLICT (context) DO UPDATE SET max_schema_id = GREATEST(contexts.max_schema_id, EXCLUDED.max_schema_id)
+                """, [context, String(id)])
         }
     }
 }

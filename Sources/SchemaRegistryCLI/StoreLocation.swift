@@ -1,22 +1,22 @@
 import Foundation
 import RegistryCore
-import RegistrySQLite
+import Logging
+import RegistryPostgres
 
-/// Where a registry's data lives, as `--db`, `--from` and `--to` name it: a SQLite file path.
+/// Where a registry's data lives, as `--from` and `--to` name it: a SQLite file path or a PostgreSQL URI, opened as
+/// `serve --db` opens it (`StoreOpening`).
 enum StoreLocation {
     /// Opens the store at `location`; with `mustExist`, a SQLite file that is not there is an error instead of a new
     /// empty registry.
     static func open(_ location: String, mustExist: Bool) throws -> any RegistryStore {
-        if location.hasPrefix("postgresql://") || location.hasPrefix("postgres://") {
-            throw TransferFailure("PostgreSQL storage is not in this build yet: \(location)")
-        }
-        if mustExist && !FileManager.default.fileExists(atPath: location) {
+        if !PostgresTarget.isURI(location) && mustExist && !FileManager.default.fileExists(atPath: location) {
             throw TransferFailure("\(location): no such registry database")
         }
         do {
-            return try SQLiteRegistryStore(path: location)
+            // The same opening as `serve --db`, without waiting for a database that is down.
+            return try StoreOpening.open(location, waitSeconds: 0, logger: Logger(label: "schema-registry"))
         } catch {
-            throw TransferFailure("\(location): \(error.message)")
+            throw TransferFailure("\(error)")
         }
     }
 

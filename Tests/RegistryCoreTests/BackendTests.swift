@@ -178,7 +178,7 @@ import Testing
         let registry = try database.open()
         #expect(registry.maxSchemaId() == count)
         #expect(try registry.schema(id: 1_234).schema.contains("R1234"))
-        #expect(registry.subjects(prefix: nil, includeDeleted: false, deletedOnly: false).count == 10)
+        #expect(registry.subjects(prefix: ":*:", includeDeleted: false, deletedOnly: false).count == 10)
         #expect(try registry.versions(subject: "subject-7", includeDeleted: false, deletedOnly: false).count == count / 10)
     }
 }
