@@ -346,6 +346,8 @@ public final class Registry: Sendable {
     /// Forgets an empty context (its id counter included); 42211 while any version, even soft-deleted, is in it.
     /// A context that does not exist is already gone.
     public func deleteContext(_ context: String) throws(RegistryError) {
+        // The default context's id counter guards every id it ever gave; it is never forgotten.
+        guard context != QualifiedSubject.defaultContext else { return }
         try write { state throws(RegistryError) in
             guard !state.subjects.keys.contains(where: { QualifiedSubject.context(of: $0) == context }) else {
                 let delimited = QualifiedSubject.prefix(ofContext: context)

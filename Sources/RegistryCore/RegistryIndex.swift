@@ -6,7 +6,9 @@ struct RegistryIndex: Sendable {
     /// Versions of each subject, ascending, soft-deleted ones included.
     var subjects: [String: [StoredVersion]] = [:]
     var schemas: [ContextId: StoredSchema] = [:]
-    var idByGuid: [GuidKey: Int] = [:]
+    /// The ids of each content in each context, ascending: one, unless imports gave the content more. The lowest
+    /// answers lookups.
+    var idsByGuid: [GuidKey: [Int]] = [:]
     /// The subject versions holding each schema.
     var holders: [ContextId: Set<SubjectVersion>] = [:]
     /// The schemas that reference each subject version.
@@ -28,7 +30,7 @@ struct RegistryIndex: Sendable {
 
     init(contents: StoreContents) {
         schemas.reserveCapacity(contents.schemas.count)
-        idByGuid.reserveCapacity(contents.schemas.count)
+        idsByGuid.reserveCapacity(contents.schemas.count)
         holders.reserveCapacity(contents.schemas.count)
         for schema in contents.schemas { apply(.insertSchema(schema)) }
         for version in contents.versions.sorted(by: { $0.version < $1.version }) {
@@ -43,9 +45,12 @@ struct RegistryIndex: Sendable {
         switch change {
         case .insertSchema(let schema):
             schemas[schema.key] = schema
-            // With several ids for one content (imports), the lowest answers lookups.
             let guidKey = GuidKey(context: schema.context, guid: schema.guid)
-            idByGuid[guidKey] = min(idByGuid[guidKey] ?? schema.id, schema.id)
+            var ids = idsByGuid[guidKey] ?? []
+            if !ids.contains(schema.id) {
+                ids.insert(schema.id, at: ids.firstIndex { $0 > schema.id } ?? ids.endIndex)
+                idsByGuid[guidKey] = ids
+            }
             for reference in schema.references {
                 referrers[schema.target(of: reference), default: []].insert(schema.key)
             }
@@ -53,10 +58,8 @@ struct RegistryIndex: Sendable {
         case .deleteSchema(let key):
             guard let schema = schemas.removeValue(forKey: key) else { return }
             let guidKey = GuidKey(context: schema.context, guid: schema.guid)
-            if idByGuid[guidKey] == key.id {
-                // Imports may have given the content a second id; the lowest one left answers for it.
-                idByGuid[guidKey] = schemas.values.filter { $0.context == schema.context && $0.guid == schema.guid }.map(\.id).min()
-            }
+            idsByGuid[guidKey]?.removeAll { $0 == key.id }
+            if idsByGuid[guidKey]?.isEmpty == true { idsByGuid[guidKey] = nil }
             holders[key] = nil
             for reference in schema.references {
                 let target = schema.target(of: reference)
@@ -150,7 +153,7 @@ struct RegistryIndex: Sendable {
     }
 
     /// The id this content has in a context.
-    func id(ofGuid guid: String, in context: String) -> Int? { idByGuid[GuidKey(context: context, guid: guid)] }
+    func id(ofGuid guid: String, in context: String) -> Int? { idsByGuid[GuidKey(context: context, guid: guid)]?.first }
 
     func maxSchemaId(in context: String) -> Int { maxSchemaIds[context] ?? 0 }
 

@@ -92,6 +92,12 @@ struct ContextAPITests {
         #expect(try h.get("/contexts").json == ["."])
         // Confluent checks no existence: a context that is not there is already deleted.
         #expect(try h.delete("/contexts/.never").status == 204)
+        // The default context is the root (405), never deleted: ids given there are never given again.
+        _ = try h.register("d", userV1)
+        _ = try h.delete("/subjects/d")
+        _ = try h.delete("/subjects/d?permanent=true")
+        #expect(try h.delete("/contexts/.").status == 405)
+        #expect(try h.register("e", userV2) == 2)
     }
 
     @Test("server metadata and the latest version with given metadata")

@@ -27,8 +27,12 @@ enum ContextPath {
         guard let normalized = QualifiedSubject.normalizedContext(context) else {
             throw MalformedContext(message: "Context name '\(context.trimmingColons)' cannot contain a colon")
         }
-        // `/contexts/{context}` itself is the context resource.
-        guard segments.count > 2 else { return Rewritten(segments: ["contexts", normalized], query: query) }
+        // `/contexts/{context}` itself is the context resource; `/contexts/.` is the root, as in Confluent, so the
+        // default context can never be deleted (its id counter would start over and ids could be given twice).
+        guard segments.count > 2 else {
+            let path = normalized == QualifiedSubject.defaultContext ? [] : ["contexts", normalized]
+            return Rewritten(segments: path, query: query)
+        }
         let prefix = QualifiedSubject.prefix(ofContext: normalized)
         var path: [String] = []
         var subjectFollows = false
