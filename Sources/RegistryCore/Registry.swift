@@ -1,4 +1,5 @@
 import Avro
+import Dispatch
 import Synchronization
 import RegistryModel
 
@@ -9,6 +10,10 @@ import RegistryModel
 /// transaction, and only then applied in memory, so a failed write changes nothing.
 public final class Registry: Sendable {
     private let store: any RegistryStore
+    /// The store again when other nodes share it; nil for one node's own store.
+    private let shared: (any SharedRegistryStore)?
+    /// The shared store's change log position that `index` includes. Only the leader of `writes` changes it.
+    private let position = Atomic<ChangePosition>(0)
     /// The committed state: what every read sees.
     private let index: Mutex<RegistryIndex>
     /// The committed state plus the batch being committed. Only the leader of `writes` touches it;
@@ -27,11 +32,69 @@ public final class Registry: Sendable {
     public init(store: some RegistryStore, allowsModeChanges: Bool = true) throws(RegistryError) {
         self.store = store
         self.allowsModeChanges = allowsModeChanges
-        let contents = try store.loadAll()
+        let contents: StoreContents
+        if let shared = store as? any SharedRegistryStore {
+            self.shared = shared
+            let (loaded, position) = try shared.loadAllWithPosition()
+            contents = loaded
+            self.position.store(position, ordering: .relaxed)
+        } else {
+            shared = nil
+            contents = try store.loadAll()
+        }
         let loaded = RegistryIndex(contents: contents)
         for schema in loaded.schemas.values where schema.context == QualifiedSubject.defaultContext { table.publish(schema) }
         index = Mutex(loaded)
         working = Mutex(loaded)
+        if let shared { Self.follow(shared, for: self) }
+    }
+
+    // MARK: Nodes sharing a store
+
+    /// Applies what other nodes committed since this node last looked; nothing for a store of its own.
+    /// Registrations and compatibility checks call it first, so they read current state; other reads rely on the
+    /// follower, which applies other nodes' commits as their notices arrive.
+    public func catchUp() throws(RegistryError) {
+        guard shared != nil else { return }
+        let pending = PendingWrite<Void>(catchingUp: true) { _ throws(RegistryError) in ((), []) }
+        writes.submit(pending) { batch in commit(batch) }
+        try pending.result()
+    }
+
+    /// Follows the shared store's notices on a thread of its own for as long as the registry lives. It also catches
+    /// up every two seconds without one, in case a notice was lost.
+    private static func follow(_ store: any SharedRegistryStore, for registry: Registry) {
+        DispatchQueue(label: "schema-registry.follower").async { [weak registry] in
+            while registry != nil {
+                _ = store.waitForChanges(timeout: .seconds(2))
+                guard let registry else { return }
+                try? registry.catchUp()
+            }
+        }
+    }
+
+    /// Applies another node's commits (or, when the log no longer holds them, its whole state) to both indexes.
+    /// Called by the leader of `writes` only.
+    private func absorb(_ feed: ChangeFeed) {
+        switch feed {
+        case .changes(let changes, _):
+            guard !changes.isEmpty else { break }
+            working.withLock { state in for change in changes { state.apply(change) } }
+            publish(changes)
+        case .reload(let contents, _):
+            let loaded = RegistryIndex(contents: contents)
+            let previous = index.withLock { state in
+                defer { state = loaded }
+                return state
+            }
+            working.withLock { $0 = loaded }
+            for schema in loaded.schemas.values where schema.context == QualifiedSubject.defaultContext { table.publish(schema) }
+            for key in previous.schemas.keys where key.context == QualifiedSubject.defaultContext && loaded.schemas[key] == nil {
+                table.retire(id: key.id)
+            }
+            parsedSchemas.withLock { $0.removeAll() }
+        }
+        position.store(feed.position, ordering: .relaxed)
     }
 
     // MARK: Registration and lookup
@@ -39,6 +102,7 @@ public final class Registry: Sendable {
     /// Registers `request` under `subject`, or returns the existing version when it is already there.
     public func register(subject: String, _ request: SchemaRequest, normalize: Bool) throws(RegistryError) -> RegisteredVersion {
         try Self.validate(subject: subject)
+        try catchUp()
         let prepared = try prepare(request, subject: subject, normalize: normalize, validateAsNew: true)
         // As Confluent's `registerOrForward`: a schema already live under the subject is answered before any mode check.
         let existing = index.withLock { state in
@@ -90,11 +154,16 @@ public final class Registry: Sendable {
 
     /// The schema with this id in `context`, also when every version holding it is soft-deleted (40403).
     /// In the default context it is lock-free: it never waits for a writer.
+    /// With a shared store, an id not known here is looked for in what other nodes committed since.
     public func schema(id: Int, context: String = QualifiedSubject.defaultContext) throws(RegistryError) -> StoredSchema {
-        let found =
+        func find() -> StoredSchema? {
             context == QualifiedSubject.defaultContext
-            ? table.schema(id: id) : index.withLock { $0.schemas[ContextId(context: context, id: id)] }
-        guard let found else { throw .schemaNotFound(String(id)) }
+                ? table.schema(id: id) : index.withLock { $0.schemas[ContextId(context: context, id: id)] }
+        }
+        if let found = find() { return found }
+        guard shared != nil else { throw .schemaNotFound(String(id)) }
+        try catchUp()
+        guard let found = find() else { throw .schemaNotFound(String(id)) }
         return found
     }
 
@@ -364,6 +433,7 @@ public final class Registry: Sendable {
     public func checkCompatibility(
         subject: String, version: VersionSelector?, _ request: SchemaRequest, normalize: Bool, verbose: Bool
     ) throws(RegistryError) -> CompatibilityResult {
+        try catchUp()
         let prepared: PreparedSchema
         do {
             prepared = try prepare(request, subject: subject, normalize: normalize, validateAsNew: true)
@@ -486,30 +556,53 @@ public final class Registry: Sendable {
 
     private func commit(_ batch: [any QueuedWrite]) {
         var changes: [StoreChange] = []
-        working.withLock { state in
-            for write in batch {
-                let planned = write.plan(state)
-                for change in planned { state.apply(change) }
-                changes += planned
+        func plan() {
+            working.withLock { state in
+                for write in batch {
+                    let planned = write.plan(state)
+                    for change in planned { state.apply(change) }
+                    changes += planned
+                }
             }
         }
-        if !changes.isEmpty {
-            do throws(RegistryError) {
-                try store.apply(changes)
-            } catch {
-                discardWorkingState(insertedBy: changes)
-                if batch.count > 1 {
-                    // One by one, so that a write the store refuses cannot take the others down with it.
-                    for write in batch { commit([write]) }
-                    return
+        do throws(RegistryError) {
+            if let shared {
+                let current = position.load(ordering: .relaxed)
+                if batch.allSatisfy(\.isCatchUp) {
+                    absorb(try shared.changes(after: current))
+                    plan()
+                } else {
+                    // Planned under the cluster's write lock, after everything committed before it on any node.
+                    let committed = try shared.commit(after: current) { feed throws(RegistryError) in
+                        absorb(feed)
+                        plan()
+                        return changes
+                    }
+                    position.store(committed, ordering: .relaxed)
                 }
-                for write in batch {
-                    write.fail(error)
-                    write.finish()
-                }
+            } else {
+                plan()
+                if !changes.isEmpty { try store.apply(changes) }
+            }
+        } catch {
+            discardWorkingState(insertedBy: changes)
+            if batch.count > 1 {
+                // One by one, so that a write the store refuses cannot take the others down with it.
+                for write in batch { commit([write]) }
                 return
             }
+            for write in batch {
+                write.fail(error)
+                write.finish()
+            }
+            return
         }
+        publish(changes)
+        for write in batch { write.finish() }
+    }
+
+    /// Makes committed changes visible to reads.
+    private func publish(_ changes: [StoreChange]) {
         index.withLock { state in
             for change in changes { state.apply(change) }
         }
@@ -522,7 +615,6 @@ public final class Registry: Sendable {
             default: break
             }
         }
-        for write in batch { write.finish() }
     }
 
     /// Resets `working` to the committed state after a failed commit, with the parses planning cached

@@ -22,32 +22,13 @@ public enum RegistryExport {
     /// The file's text for `contents`.
     public static func text(of contents: StoreContents) -> String {
         var lines = [JSONWriter.write(["format": .string(format), "version": .number(JSONNumber(version))])]
-        for schema in contents.schemas.sorted(by: { $0.key < $1.key }) {
-            var record = JSONObject([
-                "kind": "schema", "context": .string(schema.context), "id": .number(JSONNumber(schema.id)),
-                "guid": .string(schema.guid), "schemaType": .string(schema.schemaType), "schema": .string(schema.schema),
-                "references": SchemaReference.json(schema.references),
-            ])
-            if let metadata = schema.metadata { record["metadata"] = metadata }
-            if let ruleSet = schema.ruleSet { record["ruleSet"] = ruleSet }
-            lines.append(JSONWriter.write(.object(record)))
-        }
-        for version in contents.versions.sorted(by: { ($0.subject, $0.version) < ($1.subject, $1.version) }) {
-            lines.append(JSONWriter.write([
-                "kind": "version", "subject": .string(version.subject), "version": .number(JSONNumber(version.version)),
-                "id": .number(JSONNumber(version.schemaId)), "deleted": .bool(version.deleted),
-            ]))
-        }
-        for (subject, config) in contents.configs.sorted(by: { ($0.key ?? "") < ($1.key ?? "") }) {
-            var record = JSONObject(["kind": "config", "subject": subject.map(JSONValue.string) ?? .null])
-            for member in config.json(.read).objectValue ?? JSONObject() { record[member.key] = member.value }
-            lines.append(JSONWriter.write(.object(record)))
-        }
-        for (subject, mode) in contents.modes.sorted(by: { ($0.key ?? "") < ($1.key ?? "") }) {
-            lines.append(JSONWriter.write([
-                "kind": "mode", "subject": subject.map(JSONValue.string) ?? .null, "mode": .string(mode.rawValue),
-            ]))
-        }
+        lines += contents.schemas.sorted(by: { $0.key < $1.key }).map { JSONWriter.write(.object(record(of: $0))) }
+        lines += contents.versions.sorted(by: { ($0.subject, $0.version) < ($1.subject, $1.version) })
+            .map { JSONWriter.write(.object(record(of: $0))) }
+        lines += contents.configs.sorted(by: { ($0.key ?? "") < ($1.key ?? "") })
+            .map { JSONWriter.write(.object(configRecord(subject: $0.key, $0.value))) }
+        lines += contents.modes.sorted(by: { ($0.key ?? "") < ($1.key ?? "") })
+            .map { JSONWriter.write(.object(modeRecord(subject: $0.key, $0.value))) }
         for (context, maxId) in contents.maxSchemaIds.sorted(by: { $0.key < $1.key }) {
             lines.append(JSONWriter.write(["kind": "context", "context": .string(context), "maxId": .number(JSONNumber(maxId))]))
         }
@@ -90,43 +71,103 @@ public enum RegistryExport {
     }
 
     private static func read(_ record: JSONValue, into contents: inout StoreContents) throws(WireShapeError) {
-        guard case .object(let object) = record else { throw WireShapeError("a record must be an object") }
+        let fields = try Fields(record)
+        switch fields.object["kind"]?.stringValue {
+        case "schema": contents.schemas.append(try schema(from: fields))
+        case "version": contents.versions.append(try version(from: fields))
+        case "config": contents.configs[try fields.optionalSubject()] = try config(from: fields)
+        case "mode": contents.modes[try fields.optionalSubject()] = try mode(from: fields)
+        case "context": contents.maxSchemaIds[try fields.string("context")] = try fields.int("maxId")
+        default:
+            throw WireShapeError("unknown record kind \(fields.object["kind"].map(JSONWriter.write) ?? "none")")
+        }
+    }
+
+    // MARK: Records, shared with the change log of a shared store (`StoreChange.json`)
+
+    static func record(of schema: StoredSchema) -> JSONObject {
+        var record = JSONObject([
+            "kind": "schema", "context": .string(schema.context), "id": .number(JSONNumber(schema.id)),
+            "guid": .string(schema.guid), "schemaType": .string(schema.schemaType), "schema": .string(schema.schema),
+            "references": SchemaReference.json(schema.references),
+        ])
+        if let metadata = schema.metadata { record["metadata"] = metadata }
+        if let ruleSet = schema.ruleSet { record["ruleSet"] = ruleSet }
+        return record
+    }
+
+    static func record(of version: StoredVersion) -> JSONObject {
+        JSONObject([
+            "kind": "version", "subject": .string(version.subject), "version": .number(JSONNumber(version.version)),
+            "id": .number(JSONNumber(version.schemaId)), "deleted": .bool(version.deleted),
+        ])
+    }
+
+    static func configRecord(subject: String?, _ config: CompatibilityConfig) -> JSONObject {
+        var record = JSONObject(["kind": "config", "subject": subject.map(JSONValue.string) ?? .null])
+        for member in config.json(.read).objectValue ?? JSONObject() { record[member.key] = member.value }
+        return record
+    }
+
+    static func modeRecord(subject: String?, _ mode: RegistryMode) -> JSONObject {
+        JSONObject(["kind": "mode", "subject": subject.map(JSONValue.string) ?? .null, "mode": .string(mode.rawValue)])
+    }
+
+    static func schema(from fields: Fields) throws(WireShapeError) -> StoredSchema {
+        StoredSchema(
+            id: try fields.int("id"), context: try fields.string("context"), guid: try fields.string("guid"),
+            schemaType: try fields.string("schemaType"), schema: try fields.string("schema"),
+            references: try SchemaReference.list(json: fields.object["references"]),
+            metadata: JacksonFields.nonNull(fields.object["metadata"]), ruleSet: JacksonFields.nonNull(fields.object["ruleSet"]))
+    }
+
+    static func version(from fields: Fields) throws(WireShapeError) -> StoredVersion {
+        guard let deleted = fields.object["deleted"]?.boolValue else { throw WireShapeError("'deleted' must be a boolean") }
+        return StoredVersion(
+            subject: try fields.string("subject"), version: try fields.int("version"), schemaId: try fields.int("id"), deleted: deleted)
+    }
+
+    static func config(from fields: Fields) throws(WireShapeError) -> CompatibilityConfig {
+        let members = try CompatibilityConfig.members(json: .object(fields.object))
+        var config = CompatibilityConfig(normalize: members.normalize)
+        if let level = members.level {
+            guard let parsed = CompatibilityLevel(rawValue: level) else { throw WireShapeError("unknown level '\(level)'") }
+            config.compatibilityLevel = parsed
+        }
+        return config
+    }
+
+    static func mode(from fields: Fields) throws(WireShapeError) -> RegistryMode {
+        guard let mode = RegistryMode(rawValue: try fields.string("mode")) else { throw WireShapeError("unknown mode") }
+        return mode
+    }
+
+    /// A record's members, read with the errors every kind gives.
+    struct Fields {
+        let object: JSONObject
+
+        init(_ record: JSONValue) throws(WireShapeError) {
+            guard case .object(let object) = record else { throw WireShapeError("a record must be an object") }
+            self.object = object
+        }
+
         func string(_ key: String) throws(WireShapeError) -> String {
             guard let value = object[key]?.stringValue else { throw WireShapeError("'\(key)' must be a string") }
             return value
         }
+
         func int(_ key: String) throws(WireShapeError) -> Int {
             guard let value = object[key]?.numberValue?.int64Value else { throw WireShapeError("'\(key)' must be an integer") }
             return Int(value)
         }
+
+        func bool(_ key: String) throws(WireShapeError) -> Bool {
+            guard let value = object[key]?.boolValue else { throw WireShapeError("'\(key)' must be a boolean") }
+            return value
+        }
+
         func optionalSubject() throws(WireShapeError) -> String? {
             object["subject"] == .null ? nil : try string("subject")
-        }
-        switch object["kind"]?.stringValue {
-        case "schema":
-            contents.schemas.append(StoredSchema(
-                id: try int("id"), context: try string("context"), guid: try string("guid"), schemaType: try string("schemaType"),
-                schema: try string("schema"), references: try SchemaReference.list(json: object["references"]),
-                metadata: JacksonFields.nonNull(object["metadata"]), ruleSet: JacksonFields.nonNull(object["ruleSet"])))
-        case "version":
-            guard let deleted = object["deleted"]?.boolValue else { throw WireShapeError("'deleted' must be a boolean") }
-            contents.versions.append(
-                StoredVersion(subject: try string("subject"), version: try int("version"), schemaId: try int("id"), deleted: deleted))
-        case "config":
-            let members = try CompatibilityConfig.members(json: record)
-            var config = CompatibilityConfig(normalize: members.normalize)
-            if let level = members.level {
-                guard let parsed = CompatibilityLevel(rawValue: level) else { throw WireShapeError("unknown level '\(level)'") }
-                config.compatibilityLevel = parsed
-            }
-            contents.configs[try optionalSubject()] = config
-        case "mode":
-            guard let mode = RegistryMode(rawValue: try string("mode")) else { throw WireShapeError("unknown mode") }
-            contents.modes[try optionalSubject()] = mode
-        case "context":
-            contents.maxSchemaIds[try string("context")] = try int("maxId")
-        default:
-            throw WireShapeError("unknown record kind \(object["kind"].map(JSONWriter.write) ?? "none")")
         }
     }
 

@@ -14,6 +14,47 @@ public protocol RegistryStore: Sendable {
     func apply(_ changes: [StoreChange]) throws(RegistryError)
 }
 
+/// A store that several registry nodes share (PostgreSQL), each with its own index in memory.
+///
+/// Every commit appends the changes it stores to a change log, numbered without gaps in commit order, so a node
+/// brings its index up to date by applying the entries after the last one it has seen. Writes are serialized across
+/// nodes: `commit` holds one database lock while the registry catches up and plans, so every write is planned against
+/// everything committed before it, on any node, and the rules of one node hold for the cluster.
+public protocol SharedRegistryStore: RegistryStore {
+    /// Everything stored, and the change log position it includes, from one snapshot.
+    func loadAllWithPosition() throws(RegistryError) -> (StoreContents, ChangePosition)
+
+    /// What was committed after `position`: the log's entries, or the whole state when they are no longer kept.
+    func changes(after position: ChangePosition) throws(RegistryError) -> ChangeFeed
+
+    /// One write, all or nothing: under the cluster-wide write lock, hands `plan` what was committed after `position`
+    /// (which the registry applies before planning; it stays true whether or not this commit succeeds) and stores the
+    /// changes it returns, with their log entry. Returns the position of that entry (the feed's, when nothing changed).
+    func commit(after position: ChangePosition, _ plan: (ChangeFeed) throws(RegistryError) -> [StoreChange]) throws(RegistryError)
+        -> ChangePosition
+
+    /// Blocks until another commit may have happened, or `timeout` passes (also after a lost connection, which may
+    /// have missed a notice); the answer is only a hint to catch up.
+    func waitForChanges(timeout: Duration) -> Bool
+}
+
+/// A place in a shared store's change log: the number of the last entry included.
+public typealias ChangePosition = Int64
+
+/// What a node must apply to catch up.
+public enum ChangeFeed: Sendable {
+    /// The entries after the node's position, in order, up to `position`.
+    case changes([StoreChange], position: ChangePosition)
+    /// The whole state at `position`, when the log no longer holds the entries the node missed.
+    case reload(StoreContents, position: ChangePosition)
+
+    public var position: ChangePosition {
+        switch self {
+        case .changes(_, let position), .reload(_, let position): position
+        }
+    }
+}
+
 /// One version of a subject as stored and indexed: the schema it holds and whether it is soft-deleted.
 public struct StoredVersion: Sendable, Hashable {
     public var subject: String

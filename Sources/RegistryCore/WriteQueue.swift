@@ -3,6 +3,8 @@ import Synchronization
 
 /// A write waiting to be committed, type-erased so that writes with different results share a batch.
 protocol QueuedWrite: AnyObject, Sendable {
+    /// Whether this only brings the index up to date with a shared store (it plans no change and needs no write lock).
+    var isCatchUp: Bool { get }
     /// Plans the write against `state` (the committed state plus the batch's earlier writes), keeps
     /// the outcome, and returns the changes to persist: none when the plan failed or changes nothing.
     func plan(_ state: RegistryIndex) -> [StoreChange]
@@ -67,12 +69,14 @@ final class PendingWrite<Result: Sendable>: QueuedWrite {
     typealias Plan = @Sendable (RegistryIndex) throws(RegistryError) -> (Result, [StoreChange])
 
     private let planning: Plan
+    let isCatchUp: Bool
     private let outcome = Mutex<Swift.Result<Result, RegistryError>?>(nil)
     private let turn = Mutex<WriteTurn?>(nil)
     private let wakeUp = DispatchSemaphore(value: 0)
 
-    init(_ plan: @escaping Plan) {
+    init(catchingUp: Bool = false, _ plan: @escaping Plan) {
         planning = plan
+        isCatchUp = catchingUp
     }
 
     func plan(_ state: RegistryIndex) -> [StoreChange] {
