@@ -63,10 +63,9 @@ enum CompatSchemaFiles {
 
     /// Reads and parses many schema files on every core; the first failure in `paths` order is reported.
     static func loadAll(_ paths: [String]) throws(CompatError) -> [AvroSchema] {
-        let chunks = CompatParallel.mapChunks(count: paths.count, chunkSize: 16) { range in
-            // Versions of one schema share most fields: each chunk parses a shared field once.
-            let cache = SchemaParseCache()
-            return range.map { index in Result { () throws(CompatError) -> AvroSchema in try load(paths[index], cache: cache) } }
+        // Versions of one schema share most fields: each worker parses a shared field once.
+        let chunks = CompatParallel.mapChunks(count: paths.count, chunkSize: 8, state: SchemaParseCache.init) { cache, range in
+            range.map { index in Result { () throws(CompatError) -> AvroSchema in try load(paths[index], cache: cache) } }
         }
         var schemas: [AvroSchema] = []
         schemas.reserveCapacity(paths.count)

@@ -49,7 +49,7 @@ public struct AvroSchema: Sendable, Hashable {
         }
         let json: JSONValue
         do {
-            json = try JSONParser.parse(bytes: bytes, maxDepth: options.maxNestingDepth, allowComments: true)
+            json = try JSONParser.parse(bytes: bytes, maxDepth: options.maxNestingDepth, allowComments: true, reusing: cache?.json)
         } catch {
             throw AvroSchemaError(path: "", message: "schema is not valid JSON: \(error.message) (byte \(error.offset))")
         }

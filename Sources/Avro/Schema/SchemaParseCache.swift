@@ -1,27 +1,97 @@
 import JSON
 
 /// Fields already parsed, for parsing many versions of one schema (a history of 1,000 files): a field whose
-/// JSON was seen before, in a schema parsed with the same options, is reused instead of parsed and validated
-/// again. Only fields whose type holds no named type (no definition, no reference) are kept, since nothing but
-/// their JSON decides what they parse to and whether their default is valid.
+/// JSON was seen before, in a schema parsed with the same options, is reused instead of read, parsed and
+/// validated again.
+///
+/// What a field parses to, and whether its default is valid, depends on its JSON alone when its type holds
+/// no named type; such a field is reused anywhere. A field that uses named types also depends on what those
+/// names mean where it stands: it is reused only under the same namespace and after the same definitions
+/// (the same names defined as the same types, in the same order), with no forward reference pending and no
+/// enclosing record being defined a second time. A field that defines a named type is never kept: each
+/// schema defines its own.
 ///
 /// Not for sharing between threads: give each thread its own.
 public final class SchemaParseCache {
     private(set) var options: ParseOptions?
+    /// The objects of the documents read with this cache: a field seen before arrives sharing storage with
+    /// its first reading, so finding it below compares no JSON.
+    let json = JSONReuseTable()
     /// With the nesting depth it was parsed at: a field is reused no deeper, so that the depth limit holds.
-    private var fields: [JSONValue: (field: Field, depth: Int)] = [:]
+    private var fields: [FieldJSON: Kept] = [:]
+    private var fieldsInContext: [FieldInContext: Kept] = [:]
+    /// Numbers for sequences of definitions: 0 is none, and each step is one more definition.
+    private var contexts: [DefinitionStep: Int] = [:]
 
     public init() {}
 
+    struct Kept {
+        let field: Field
+        let depth: Int
+    }
+
+    /// Where a field stands, as far as its meaning goes: see `SchemaParser.fieldContext`.
+    struct Context: Hashable {
+        let namespace: String?
+        let definitions: Int
+    }
+
+    private struct DefinitionStep: Hashable {
+        let previous: Int
+        let name: String
+        let type: AvroType
+    }
+
+    /// A field's JSON, hashed by its member count and name only: a repeated field shares storage with the
+    /// one kept (see `json`), which makes comparing them one pointer comparison.
+    private struct FieldJSON: Hashable {
+        let json: JSONValue
+
+        func hash(into hasher: inout Hasher) {
+            guard case .object(let object) = json else { return hasher.combine(json) }
+            hasher.combine(object.count)
+            hasher.combine(object["name"]?.stringValue)
+        }
+    }
+
+    private struct FieldInContext: Hashable {
+        let json: FieldJSON
+        let context: Context
+    }
+
+    /// The field kept for this JSON that holds no named type.
     func field(for json: JSONValue, options: ParseOptions, depth: Int) -> Field? {
-        guard self.options == options, let kept = fields[json], depth <= kept.depth else { return nil }
+        guard self.options == options, let kept = fields[FieldJSON(json: json)], depth <= kept.depth else { return nil }
         return kept.field
     }
 
-    func keep(_ field: Field, for json: JSONValue, options: ParseOptions, depth: Int) {
+    /// The field kept for this JSON in this context.
+    func field(for json: JSONValue, in context: Context, options: ParseOptions, depth: Int) -> Field? {
+        guard self.options == options, let kept = fieldsInContext[FieldInContext(json: FieldJSON(json: json), context: context)],
+            depth <= kept.depth
+        else { return nil }
+        return kept.field
+    }
+
+    /// Keeps a field parsed from `json` that defined no named type and left no forward reference, with the
+    /// context it was parsed in (nil when its meaning there cannot be told by a context).
+    func keep(_ field: Field, for json: JSONValue, in context: Context?, options: ParseOptions, depth: Int) {
         if self.options == nil { self.options = options }
-        guard self.options == options, Self.holdsNoNamedType(field.type) else { return }
-        fields[json] = (field, depth)
+        guard self.options == options else { return }
+        if Self.holdsNoNamedType(field.type) {
+            fields[FieldJSON(json: json)] = Kept(field: field, depth: depth)
+        } else if let context {
+            fieldsInContext[FieldInContext(json: FieldJSON(json: json), context: context)] = Kept(field: field, depth: depth)
+        }
+    }
+
+    /// The number of the sequence of definitions `previous` followed by `name` defined as `type`.
+    func definitions(after previous: Int, defining name: String, as type: AvroType) -> Int {
+        let step = DefinitionStep(previous: previous, name: name, type: type)
+        if let known = contexts[step] { return known }
+        let number = contexts.count + 1
+        contexts[step] = number
+        return number
     }
 
     private static func holdsNoNamedType(_ type: AvroType) -> Bool {

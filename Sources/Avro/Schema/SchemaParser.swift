@@ -41,11 +41,20 @@ struct SchemaParser {
 
     /// Fields parsed before from the same JSON (see `SchemaParseCache`).
     let cache: SchemaParseCache?
+    /// The definitions made so far, numbered by the cache as of `undigestedDefinitions`; nil when fields that
+    /// use named types are not reused (no cache, or names inherited from references, which no number covers).
+    private var definitionsContext: Int?
+    /// Names defined since `definitionsContext` was last brought up to date (done only when a field needs it).
+    private var undigestedDefinitions: [String] = []
+    /// Records being defined under a name that is defined already: a field inside may reach the first
+    /// definition, which Java then sees as a record in progress; no context number tells that.
+    private var redefinitionsInProgress = 0
 
     init(names: [String: AvroType], options: ParseOptions, cache: SchemaParseCache? = nil) {
         self.names = names
         self.options = options
         self.cache = cache
+        definitionsContext = cache != nil && names.isEmpty ? 0 : nil
     }
 
     // Attribute names are looked up in short arrays: comparing a few short strings costs less than hashing one.
@@ -380,6 +389,7 @@ struct SchemaParser {
         }
         names[fullName] = type
         definedNames.insert(fullName, at: slot ?? definedNames.count)
+        if definitionsContext != nil { undigestedDefinitions.append(fullName) }
         return type
     }
 
@@ -390,9 +400,12 @@ struct SchemaParser {
         let enclosing = recordsInProgress
         let slot = definedNames.count
         recordsInProgress.insert(fullName)
+        let redefining = names[fullName] != nil
+        if redefining { redefinitionsInProgress += 1 }
         path.append("fields")
         let fields = try self.fields(fieldValues, of: named.name)
         path.removeLast()
+        if redefining { redefinitionsInProgress -= 1 }
         recordsInProgress = enclosing
         return try define(.record(RecordType(named: named, fields: fields, isError: isError)), fullName, slot: slot)
     }
@@ -420,10 +433,32 @@ struct SchemaParser {
     }
 
     private mutating func field(_ value: JSONValue, namespace: String?) throws(AvroSchemaError) -> Field {
-        if let cached = cache?.field(for: value, options: options, depth: depth) { return cached }
+        guard let cache else { return try parsedField(value, namespace: namespace) }
+        if let cached = cache.field(for: value, options: options, depth: depth) { return cached }
+        let context = fieldContext(namespace: namespace)
+        if let context, let cached = cache.field(for: value, in: context, options: options, depth: depth) { return cached }
+        let definedBefore = definedNames.count
         let field = try parsedField(value, namespace: namespace)
-        cache?.keep(field, for: value, options: options, depth: depth)
+        // A field that defined a name or used one before its definition changed what follows it.
+        let keptContext = definedNames.count == definedBefore && forwardReferences.isEmpty ? context : nil
+        cache.keep(field, for: value, in: keptContext, options: options, depth: depth)
         return field
+    }
+
+    /// What, besides its JSON, decides what a field parses to here: the namespace it resolves names in and the
+    /// named types defined so far. Nil when more does (see `SchemaParseCache`): a forward reference pending (its
+    /// default is checked again at the end), an enclosing record redefined, or names inherited from references.
+    private mutating func fieldContext(namespace: String?) -> SchemaParseCache.Context? {
+        guard let cache, var definitions = definitionsContext, forwardReferences.isEmpty, redefinitionsInProgress == 0 else {
+            return nil
+        }
+        for name in undigestedDefinitions {
+            guard let type = names[name] else { return nil }
+            definitions = cache.definitions(after: definitions, defining: name, as: type)
+        }
+        undigestedDefinitions = []
+        definitionsContext = definitions
+        return SchemaParseCache.Context(namespace: namespace, definitions: definitions)
     }
 
     private mutating func parsedField(_ value: JSONValue, namespace: String?) throws(AvroSchemaError) -> Field {
