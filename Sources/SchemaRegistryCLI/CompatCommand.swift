@@ -87,15 +87,15 @@ public struct CompatCommand: AsyncParsableCommand {
                 listed += try CompatSchemaFiles.expand(argument).reversed()
             }
             let previous = listed
-            let new = try CompatSchemaFiles.load(newPaths[0])
+            let new = PreparedForCompatibility(try CompatSchemaFiles.load(newPaths[0]))
             let compared = CompatReport.comparedCount(of: previous.count, level: level)
             // Each chunk of versions is read, parsed and checked on one core and then dropped, so that a long
             // history never sits in memory; every file is read, checked or not, so that a bad one is reported.
             // Versions of one schema share most fields: each worker parses a shared field once.
             let chunks = CompatParallel.mapChunks(count: previous.count, chunkSize: 8, state: SchemaParseCache.init) { cache, range in
                 Result { () throws(CompatError) -> [CompatibilityFailure] in
-                    var schemas: [AvroSchema] = []
-                    for index in range { schemas.append(try CompatSchemaFiles.load(previous[index], cache: cache)) }
+                    var schemas: [PreparedForCompatibility] = []
+                    for index in range { schemas.append(try CompatSchemaFiles.loadPrepared(previous[index], cache: cache)) }
                     let checked = schemas.prefix(max(0, min(range.upperBound, compared) - range.lowerBound))
                     return CompatReport.check(new, against: checked, from: range.lowerBound, level: level)
                 }

@@ -11,8 +11,7 @@ import Darwin
 enum CompatSchemaFiles {
     /// The files an argument names, in name order (numbers compare by value, so `v9` comes before `v10`).
     static func expand(_ argument: String) throws(CompatError) -> [String] {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
+        if isDirectory(argument) {
             let names: [String]
             do {
                 names = try FileManager.default.contentsOfDirectory(atPath: argument)
@@ -34,23 +33,54 @@ enum CompatSchemaFiles {
 
     /// Reads and parses a schema file.
     static func load(_ path: String, options: ParseOptions = ParseOptions(), cache: SchemaParseCache? = nil) throws(CompatError) -> AvroSchema {
-        guard let bytes = contents(of: path, limit: options.maxSchemaBytes) else {
+        try parse(path, limit: options.maxSchemaBytes) { bytes throws(AvroSchemaError) in
+            try AvroSchema(parsing: bytes, options: options, cache: cache)
+        }
+    }
+
+    /// Reads, parses and prepares a schema file for many checks.
+    static func loadPrepared(_ path: String, cache: SchemaParseCache) throws(CompatError) -> PreparedForCompatibility {
+        try parse(path, limit: ParseOptions().maxSchemaBytes) { bytes throws(AvroSchemaError) in
+            try PreparedForCompatibility(parsing: bytes, cache: cache)
+        }
+    }
+
+    private static func parse<Parsed>(
+        _ path: String, limit: Int, _ body: ([UInt8]) throws(AvroSchemaError) -> Parsed
+    ) throws(CompatError) -> Parsed {
+        guard let bytes = contents(of: path, limit: limit) else {
             throw CompatError("\(path): cannot read the file")
         }
         do {
-            return try AvroSchema(parsing: bytes, options: options, cache: cache)
+            return try body(bytes)
         } catch {
             throw CompatError("\(path): invalid schema: \(error.message)")
         }
     }
 
     /// The file's bytes, read with plain system calls (Foundation's file reading costs more than parsing
-    /// a small schema does); up to one byte past `limit`, so that the parser reports an oversized schema.
+    /// a small schema does) into a buffer of the file's size; up to one byte past `limit`, so that the parser
+    /// reports an oversized schema.
     private static func contents(of path: String, limit: Int) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return nil }
+        // One byte more than the size: a file that grew since is then read on below.
+        let capacity = min(Int(status.st_size), limit) + 1
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            while count < buffer.count {
+                let read = read(descriptor, buffer.baseAddress! + count, buffer.count - count)
+                if read < 0 { failed = true }
+                if read <= 0 { return }
+                count += read
+            }
+        }
+        if failed { return nil }
+        // Only a file that filled the buffer may have more: it grew, or it is longer than the limit.
+        guard bytes.count == capacity else { return bytes }
         var chunk = [UInt8](repeating: 0, count: 16_384)
         while bytes.count <= limit {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
@@ -59,6 +89,11 @@ enum CompatSchemaFiles {
             bytes += chunk[..<count]
         }
         return bytes
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Reads and parses many schema files on every core; the first failure in `paths` order is reported.
@@ -113,8 +148,8 @@ enum CompatSchemaFiles {
         guard status == 0 else { return [] }
         return (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }
             .filter { path in
-                var isDirectory: ObjCBool = false
-                return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+                var status = stat()
+                return stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFDIR
             }
             .sorted(by: precedesInNameOrder)
     }

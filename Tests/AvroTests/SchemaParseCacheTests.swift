@@ -94,3 +94,41 @@ struct SchemaParseCacheNamedTests {
         #expect(cache.json.count > 0)
     }
 }
+
+@Suite("Preparing schemas through a cache")
+struct PreparedThroughCacheTests {
+    @Test("every corpus schema, prepared twice through one cache, has the schema and digests a plain preparation gives")
+    func agreesOverTheCorpus() throws {
+        let texts = CorpusCase.all.flatMap { [$0.readerText, $0.writerText] }
+        let cache = SchemaParseCache()
+        var prepared = 0
+        for text in texts + texts {
+            guard let plain = try? PreparedForCompatibility(AvroSchema(parsing: Array(text.utf8))) else {
+                #expect(throws: AvroSchemaError.self) { try PreparedForCompatibility(parsing: Array(text.utf8), cache: cache) }
+                continue
+            }
+            let cached = try PreparedForCompatibility(parsing: Array(text.utf8), cache: cache)
+            #expect(cached.schema == plain.schema, "\(text)")
+            #expect(cached.fieldDigests == plain.fieldDigests, "\(text)")
+            prepared += 1
+        }
+        #expect(prepared > 0)
+    }
+
+    @Test("versions that define and use named types keep their own digests, and a changed definition changes them")
+    func namedTypes() throws {
+        let cache = SchemaParseCache()
+        func version(_ symbols: String, _ extra: String) -> [UInt8] {
+            Array(
+                #"{"type": "record", "name": "R", "fields": [{"name": "e", "type": {"type": "enum", "name": "E", "symbols": [\#(symbols)]}}, {"name": "u", "type": ["null", "E"], "default": null}, {"name": "x", "type": "\#(extra)"}]}"#
+                    .utf8)
+        }
+        for (symbols, extra) in [(#""A""#, "int"), (#""A""#, "long"), (#""A", "B""#, "int"), (#""A""#, "int")] {
+            let text = version(symbols, extra)
+            let cached = try PreparedForCompatibility(parsing: text, cache: cache)
+            let plain = PreparedForCompatibility(try AvroSchema(parsing: text))
+            #expect(cached.schema == plain.schema)
+            #expect(cached.fieldDigests == plain.fieldDigests)
+        }
+    }
+}

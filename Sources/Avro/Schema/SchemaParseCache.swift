@@ -5,11 +5,13 @@ import JSON
 /// validated again.
 ///
 /// What a field parses to, and whether its default is valid, depends on its JSON alone when its type holds
-/// no named type; such a field is reused anywhere. A field that uses named types also depends on what those
-/// names mean where it stands: it is reused only under the same namespace and after the same definitions
+/// no named type; such a field is reused anywhere. A field that uses or defines named types also depends on
+/// what names mean where it stands: it is reused only under the same namespace and after the same definitions
 /// (the same names defined as the same types, in the same order), with no forward reference pending and no
-/// enclosing record being defined a second time. A field that defines a named type is never kept: each
-/// schema defines its own.
+/// enclosing record being defined a second time; the names it defined are then defined again as they were.
+///
+/// A kept root field also keeps the digest `PreparedForCompatibility` gives its type, which the same JSON in
+/// the same context always has (`PreparedForCompatibility(parsing:cache:)`).
 ///
 /// Not for sharing between threads: give each thread its own.
 public final class SchemaParseCache {
@@ -25,9 +27,22 @@ public final class SchemaParseCache {
 
     public init() {}
 
-    struct Kept {
+    final class Kept {
         let field: Field
         let depth: Int
+        /// The names the field defined, in the order the parser defined them (inner types first) and in
+        /// definition order (`AvroSchema.definedNames`, a record before what it encloses).
+        let definitions: [(name: String, type: AvroType)]
+        let definedNames: [String]
+        /// Filled in by the first prepared schema that holds the field at its root.
+        var digest: PreparedForCompatibility.TypeDigest??
+
+        init(field: Field, depth: Int, definitions: [(name: String, type: AvroType)], definedNames: [String]) {
+            self.field = field
+            self.depth = depth
+            self.definitions = definitions
+            self.definedNames = definedNames
+        }
     }
 
     /// Where a field stands, as far as its meaning goes: see `SchemaParser.fieldContext`.
@@ -60,29 +75,32 @@ public final class SchemaParseCache {
     }
 
     /// The field kept for this JSON that holds no named type.
-    func field(for json: JSONValue, options: ParseOptions, depth: Int) -> Field? {
+    func field(for json: JSONValue, options: ParseOptions, depth: Int) -> Kept? {
         guard self.options == options, let kept = fields[FieldJSON(json: json)], depth <= kept.depth else { return nil }
-        return kept.field
+        return kept
     }
 
     /// The field kept for this JSON in this context.
-    func field(for json: JSONValue, in context: Context, options: ParseOptions, depth: Int) -> Field? {
+    func field(for json: JSONValue, in context: Context, options: ParseOptions, depth: Int) -> Kept? {
         guard self.options == options, let kept = fieldsInContext[FieldInContext(json: FieldJSON(json: json), context: context)],
             depth <= kept.depth
         else { return nil }
-        return kept.field
+        return kept
     }
 
-    /// Keeps a field parsed from `json` that defined no named type and left no forward reference, with the
-    /// context it was parsed in (nil when its meaning there cannot be told by a context).
-    func keep(_ field: Field, for json: JSONValue, in context: Context?, options: ParseOptions, depth: Int) {
+    /// Keeps a field parsed from `json` that left no forward reference, with the context it was parsed in
+    /// (nil when its meaning there cannot be told by a context) and the names it defined.
+    func keep(_ kept: Kept, for json: JSONValue, in context: Context?, options: ParseOptions) -> Kept? {
         if self.options == nil { self.options = options }
-        guard self.options == options else { return }
-        if Self.holdsNoNamedType(field.type) {
-            fields[FieldJSON(json: json)] = Kept(field: field, depth: depth)
+        guard self.options == options else { return nil }
+        if Self.holdsNoNamedType(kept.field.type) {
+            fields[FieldJSON(json: json)] = kept
         } else if let context {
-            fieldsInContext[FieldInContext(json: FieldJSON(json: json), context: context)] = Kept(field: field, depth: depth)
+            fieldsInContext[FieldInContext(json: FieldJSON(json: json), context: context)] = kept
+        } else {
+            return nil
         }
+        return kept
     }
 
     /// The number of the sequence of definitions `previous` followed by `name` defined as `type`.

@@ -49,6 +49,10 @@ struct SchemaParser {
     /// Records being defined under a name that is defined already: a field inside may reach the first
     /// definition, which Java then sees as a record in progress; no context number tells that.
     private var redefinitionsInProgress = 0
+    /// Every name defined, in the order `define` was called (inner types first), while caching.
+    private var definitionOrder: [String] = []
+    /// For each field of the root record, the cache's entry it came from or went into, if any.
+    private(set) var rootFieldsKept: [SchemaParseCache.Kept?] = []
 
     init(names: [String: AvroType], options: ParseOptions, cache: SchemaParseCache? = nil) {
         self.names = names
@@ -141,6 +145,8 @@ struct SchemaParser {
     /// Returns the root, with references rewritten where a stored schema needs it (see `storedSchemaFallbacks`).
     mutating func finish(_ root: AvroType) throws(AvroSchemaError) -> AvroType {
         guard !forwardReferences.isEmpty else { return root }
+        // Root fields may be rewritten below; their kept digests would not follow.
+        rootFieldsKept = []
         let fallbacks = try storedSchemaFallbacks()
         let root = fallbacks.isEmpty ? root : rewrite(root, fallbacks)
         forwardNames = []
@@ -389,7 +395,10 @@ struct SchemaParser {
         }
         names[fullName] = type
         definedNames.insert(fullName, at: slot ?? definedNames.count)
-        if definitionsContext != nil { undigestedDefinitions.append(fullName) }
+        if definitionsContext != nil {
+            undigestedDefinitions.append(fullName)
+            definitionOrder.append(fullName)
+        }
         return type
     }
 
@@ -434,15 +443,39 @@ struct SchemaParser {
 
     private mutating func field(_ value: JSONValue, namespace: String?) throws(AvroSchemaError) -> Field {
         guard let cache else { return try parsedField(value, namespace: namespace) }
-        if let cached = cache.field(for: value, options: options, depth: depth) { return cached }
+        let kept = try cachedField(value, namespace: namespace, cache: cache)
+        // The root record's fields are those at the first level of nesting.
+        if depth == 1 { rootFieldsKept.append(kept.kept) }
+        return kept.field
+    }
+
+    private mutating func cachedField(
+        _ value: JSONValue, namespace: String?, cache: SchemaParseCache
+    ) throws(AvroSchemaError) -> (field: Field, kept: SchemaParseCache.Kept?) {
+        if let kept = cache.field(for: value, options: options, depth: depth) { return (kept.field, kept) }
         let context = fieldContext(namespace: namespace)
-        if let context, let cached = cache.field(for: value, in: context, options: options, depth: depth) { return cached }
-        let definedBefore = definedNames.count
+        if let context, let kept = cache.field(for: value, in: context, options: options, depth: depth) {
+            redefine(kept)
+            return (kept.field, kept)
+        }
+        let definedBefore = definedNames.count, orderBefore = definitionOrder.count
         let field = try parsedField(value, namespace: namespace)
-        // A field that defined a name or used one before its definition changed what follows it.
-        let keptContext = definedNames.count == definedBefore && forwardReferences.isEmpty ? context : nil
-        cache.keep(field, for: value, in: keptContext, options: options, depth: depth)
-        return field
+        // A use of a name before its definition makes the rest of the schema depend on what follows.
+        guard forwardReferences.isEmpty else { return (field, nil) }
+        let definitions = definitionOrder[orderBefore...].map { (name: $0, type: names[$0]!) }
+        let kept = SchemaParseCache.Kept(
+            field: field, depth: depth, definitions: definitions, definedNames: Array(definedNames[definedBefore...]))
+        return (field, cache.keep(kept, for: value, in: context, options: options))
+    }
+
+    /// Defines again the names a kept field defined when it was parsed in the same context, where they were new.
+    private mutating func redefine(_ kept: SchemaParseCache.Kept) {
+        for definition in kept.definitions {
+            names[definition.name] = definition.type
+            undigestedDefinitions.append(definition.name)
+            definitionOrder.append(definition.name)
+        }
+        definedNames += kept.definedNames
     }
 
     /// What, besides its JSON, decides what a field parses to here: the namespace it resolves names in and the
