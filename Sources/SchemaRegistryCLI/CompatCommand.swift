@@ -8,10 +8,13 @@ import Foundation
 /// or usage error (message on stderr).
 public struct CompatCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "compat",
+        commandName: commandName,
         abstract: CompatOptions.configuration.abstract,
         usage: CompatOptions.configuration.usage,
         discussion: CompatOptions.configuration.discussion + "\n\n" + CompatOptions.argumentsHelp)
+
+    /// Known without building `configuration`, whose help text takes a millisecond to put together.
+    public static let commandName = "compat"
 
     /// Everything after `compat`, parsed in `run` so that usage errors exit with 2.
     @Argument(parsing: .captureForPassthrough, help: .hidden)

@@ -18,7 +18,7 @@ enum CompatSchemaFiles {
             } catch {
                 throw CompatError("\(argument): cannot list the directory")
             }
-            let files = names.filter { $0.hasSuffix(".avsc") }.sorted(by: precedesInNameOrder)
+            let files = sortedInNameOrder(names.filter { $0.hasSuffix(".avsc") })
                 .map { (argument as NSString).appendingPathComponent($0) }
             guard !files.isEmpty else { throw CompatError("\(argument): no .avsc files in the directory") }
             return files
@@ -112,9 +112,12 @@ enum CompatSchemaFiles {
 
     /// Orders names as people number versions: digit runs compare by value, the rest by character.
     /// Compares UTF-8 bytes (for names that differ outside digit runs this is code point order, as
-    /// `String`'s `<` gives for normalized names); a thousand file names sort in well under a millisecond.
-    static func precedesInNameOrder(_ left: String, _ right: String) -> Bool {
-        let l = Array(left.utf8), r = Array(right.utf8)
+    /// `String`'s `<` gives for normalized names), each name's taken once.
+    static func sortedInNameOrder(_ names: [String]) -> [String] {
+        names.map { (name: $0, bytes: Array($0.utf8)) }.sorted { precedesInNameOrder($0.bytes, $1.bytes, $0.name, $1.name) }.map(\.name)
+    }
+
+    private static func precedesInNameOrder(_ l: [UInt8], _ r: [UInt8], _ left: String, _ right: String) -> Bool {
         func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
         var i = 0, j = 0
         while i < l.count, j < r.count {
@@ -146,11 +149,11 @@ enum CompatSchemaFiles {
         let status = Darwin.glob(pattern, 0, nil, &matches)
         #endif
         guard status == 0 else { return [] }
-        return (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }
+        let files = (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }
             .filter { path in
                 var status = stat()
                 return stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFDIR
             }
-            .sorted(by: precedesInNameOrder)
+        return sortedInNameOrder(files)
     }
 }

@@ -13,7 +13,7 @@ struct SchemaRegistryCommand: AsyncParsableCommand {
 
     static func main() async {
         let arguments = EnvironmentArguments.merged(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
-        if arguments.first == CompatCommand.configuration.commandName {
+        if arguments.first == CompatCommand.commandName {
             await CompatCommand.main(arguments: Array(arguments.dropFirst()))
         }
         await main(arguments)
