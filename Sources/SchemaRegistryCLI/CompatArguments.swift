@@ -48,7 +48,9 @@ enum CompatArguments {
             }
             for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
                 // Trimmed by hand: Foundation's trimming goes through NSString, which shows with a thousand lines.
-                let path = line.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()
+                var path = line
+                while path.first?.isWhitespace == true { path = path.dropFirst() }
+                while path.last?.isWhitespace == true { path = path.dropLast() }
                 if !path.isEmpty, path.first != "#" { expanded.append(String(path)) }
             }
         }
