@@ -21,6 +21,9 @@ public final class SchemaParseCache {
     let json = JSONReuseTable()
     /// With the nesting depth it was parsed at: a field is reused no deeper, so that the depth limit holds.
     private var fields: [FieldJSON: Kept] = [:]
+    /// The same entries by where their JSON object keeps its members: a field read through `json` shares that
+    /// storage with the field kept, and finding one address costs a fraction of hashing the field's name.
+    private var fieldsByStorage = StorageTable()
     private var fieldsInContext: [FieldInContext: Kept] = [:]
     /// Numbers for sequences of definitions: 0 is none, and each step is one more definition.
     private var contexts: [DefinitionStep: Int] = [:]
@@ -76,8 +79,12 @@ public final class SchemaParseCache {
 
     /// The field kept for this JSON that holds no named type.
     func field(for json: JSONValue, options: ParseOptions, depth: Int) -> Kept? {
-        guard self.options == options, let kept = fields[FieldJSON(json: json)], depth <= kept.depth else { return nil }
-        return kept
+        guard self.options == options else { return nil }
+        let storage = StorageTable.address(of: json)
+        if let storage, let kept = fieldsByStorage[storage] { return depth <= kept.depth ? kept : nil }
+        guard let kept = fields[FieldJSON(json: json)] else { return nil }
+        if let storage { fieldsByStorage.insert(kept, for: json, at: storage) }
+        return depth <= kept.depth ? kept : nil
     }
 
     /// The field kept for this JSON in this context.
@@ -95,6 +102,7 @@ public final class SchemaParseCache {
         guard self.options == options else { return nil }
         if Self.holdsNoNamedType(kept.field.type) {
             fields[FieldJSON(json: json)] = kept
+            if let storage = StorageTable.address(of: json) { fieldsByStorage.insert(kept, for: json, at: storage) }
         } else if let context {
             fieldsInContext[FieldInContext(json: FieldJSON(json: json), context: context)] = kept
         } else {
@@ -110,6 +118,51 @@ public final class SchemaParseCache {
         let number = contexts.count + 1
         contexts[step] = number
         return number
+    }
+
+    /// Open addressing by address. Each entry holds the JSON whose storage it is found by, which keeps that
+    /// storage alive and unchanged (shared storage is copied before any change), so the address stays its own.
+    private struct StorageTable {
+        private var addresses: [UInt] = Array(repeating: 0, count: 256)
+        private var entries: [(json: JSONValue, kept: Kept)?] = Array(repeating: nil, count: 256)
+        private var count = 0
+
+        static func address(of json: JSONValue) -> UInt? {
+            guard case .object(let object) = json, !object.isEmpty else { return nil }
+            return object.members.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        }
+
+        subscript(address: UInt) -> Kept? {
+            var slot = Self.slot(address, addresses.count)
+            while addresses[slot] != 0 {
+                if addresses[slot] == address { return entries[slot]?.kept }
+                slot = (slot + 1) & (addresses.count - 1)
+            }
+            return nil
+        }
+
+        mutating func insert(_ kept: Kept, for json: JSONValue, at address: UInt) {
+            if (count + 1) * 2 > addresses.count { grow() }
+            var slot = Self.slot(address, addresses.count)
+            while addresses[slot] != 0, addresses[slot] != address { slot = (slot + 1) & (addresses.count - 1) }
+            if addresses[slot] == 0 { count += 1 }
+            addresses[slot] = address
+            entries[slot] = (json, kept)
+        }
+
+        private mutating func grow() {
+            let old = zip(addresses, entries)
+            addresses = Array(repeating: 0, count: addresses.count * 2)
+            entries = Array(repeating: nil, count: addresses.count)
+            count = 0
+            for (address, entry) in old where address != 0 {
+                if let entry { insert(entry.kept, for: entry.json, at: address) }
+            }
+        }
+
+        private static func slot(_ address: UInt, _ capacity: Int) -> Int {
+            Int(truncatingIfNeeded: (UInt64(address) >> 4) &* 0x9E37_79B9_7F4A_7C15 >> 32) & (capacity - 1)
+        }
     }
 
     private static func holdsNoNamedType(_ type: AvroType) -> Bool {
