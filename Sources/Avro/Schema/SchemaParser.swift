@@ -425,6 +425,7 @@ struct SchemaParser {
 
     private mutating func fields(_ values: [JSONValue], of record: AvroName) throws(AvroSchemaError) -> [Field] {
         var fields: [Field] = []
+        fields.reserveCapacity(values.count)
         var seen: Set<String> = []
         seen.reserveCapacity(values.count)
         for index in values.indices {
@@ -443,29 +444,39 @@ struct SchemaParser {
 
     private mutating func field(_ value: JSONValue, namespace: String?) throws(AvroSchemaError) -> Field {
         guard let cache else { return try parsedField(value, namespace: namespace) }
-        let kept = try cachedField(value, namespace: namespace, cache: cache)
+        // Returned apart, so that a kept field is copied once: copying a field retains each of its parts.
+        var notKept: Field?
+        let kept = try cachedField(value, namespace: namespace, cache: cache, notKept: &notKept)
         // The root record's fields are those at the first level of nesting.
-        if depth == 1 { rootFieldsKept.append(kept.kept) }
-        return kept.field
+        if depth == 1 { rootFieldsKept.append(kept) }
+        return kept?.field ?? notKept!
     }
 
+    /// The cache's entry for the field, found or made; nil, and the field in `notKept`, when it cannot be kept.
     private mutating func cachedField(
-        _ value: JSONValue, namespace: String?, cache: SchemaParseCache
-    ) throws(AvroSchemaError) -> (field: Field, kept: SchemaParseCache.Kept?) {
-        if let kept = cache.field(for: value, options: options, depth: depth) { return (kept.field, kept) }
+        _ value: JSONValue, namespace: String?, cache: SchemaParseCache, notKept: inout Field?
+    ) throws(AvroSchemaError) -> SchemaParseCache.Kept? {
+        if let kept = cache.field(for: value, options: options, depth: depth) { return kept }
         let context = fieldContext(namespace: namespace)
         if let context, let kept = cache.field(for: value, in: context, options: options, depth: depth) {
             redefine(kept)
-            return (kept.field, kept)
+            return kept
         }
         let definedBefore = definedNames.count, orderBefore = definitionOrder.count
         let field = try parsedField(value, namespace: namespace)
         // A use of a name before its definition makes the rest of the schema depend on what follows.
-        guard forwardReferences.isEmpty else { return (field, nil) }
+        guard forwardReferences.isEmpty else {
+            notKept = field
+            return nil
+        }
         let definitions = definitionOrder[orderBefore...].map { (name: $0, type: names[$0]!) }
         let kept = SchemaParseCache.Kept(
             field: field, depth: depth, definitions: definitions, definedNames: Array(definedNames[definedBefore...]))
-        return (field, cache.keep(kept, for: value, in: context, options: options))
+        guard let kept = cache.keep(kept, for: value, in: context, options: options) else {
+            notKept = field
+            return nil
+        }
+        return kept
     }
 
     /// Defines again the names a kept field defined when it was parsed in the same context, where they were new.
