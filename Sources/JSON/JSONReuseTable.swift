@@ -27,15 +27,19 @@ public final class JSONReuseTable {
 
     /// Shorter objects cost less to read than to look up.
     let minimumBytes: Int
-    /// Bounds the memory a long run of distinct objects can take; past it, nothing new is kept.
+    /// Bound the memory a long run of distinct objects can take (nested objects are kept each with its own
+    /// bytes, so a deep document could otherwise keep many times its size); past either, nothing new is kept.
     let maximumEntries: Int
+    let maximumBytes: Int
+    private var keptBytes = 0
     private var entries: [Entry] = []
     /// Open addressing over `entries`: an index, or -1 for an empty slot. The capacity is a power of two.
     private var slots: [Int32] = Array(repeating: -1, count: 256)
 
-    public init(minimumBytes: Int = 24, maximumEntries: Int = 1 << 20) {
+    public init(minimumBytes: Int = 24, maximumEntries: Int = 1 << 20, maximumBytes: Int = 64 << 20) {
         self.minimumBytes = minimumBytes
         self.maximumEntries = maximumEntries
+        self.maximumBytes = maximumBytes
     }
 
     /// How many objects are kept.
@@ -58,7 +62,8 @@ public final class JSONReuseTable {
     }
 
     func keep(_ span: UnsafeBufferPointer<UInt8>, value: JSONValue, levels: Int) {
-        guard entries.count < maximumEntries, entry(for: span) == nil else { return }
+        guard entries.count < maximumEntries, keptBytes + span.count <= maximumBytes, entry(for: span) == nil else { return }
+        keptBytes += span.count
         if (entries.count + 1) * 2 > slots.count { grow() }
         let hash = Self.hash(span)
         entries.append(Entry(hash: hash, bytes: Array(span), value: value, levels: levels))

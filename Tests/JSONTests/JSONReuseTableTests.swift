@@ -70,3 +70,16 @@ struct JSONReuseTableTests {
         }
     }
 }
+
+@Suite("Reading JSON with a table of objects read before: bounds")
+struct JSONReuseTableBoundsTests {
+    @Test("past its byte budget the table keeps nothing new, and documents still read as without it")
+    func byteBudget() throws {
+        let table = JSONReuseTable(minimumBytes: 1, maximumBytes: 40)
+        let first = #"[{"name": "a", "type": "int"}, {"name": "b", "type": "long"}]"#
+        let value = try JSONParser.parse(bytes: Array(first.utf8), reusing: table)
+        #expect(table.count == 1)
+        let plain = try JSONParser.parse(bytes: Array(first.utf8))
+        #expect(value == plain)
+    }
+}
