@@ -19,7 +19,6 @@ public final class SchemaParseCache {
     /// The objects of the documents read with this cache: a field seen before arrives sharing storage with
     /// its first reading, so finding it below compares no JSON.
     let json = JSONReuseTable()
-    /// With the nesting depth it was parsed at: a field is reused no deeper, so that the depth limit holds.
     private var fields: [FieldJSON: Kept] = [:]
     /// The same entries by where their JSON object keeps its members: a field read through `json` shares that
     /// storage with the field kept, and finding one address costs a fraction of hashing the field's name.
@@ -32,6 +31,7 @@ public final class SchemaParseCache {
 
     final class Kept {
         let field: Field
+        /// The nesting depth the field was parsed at: it is reused no deeper, so that the depth limit holds.
         let depth: Int
         /// The names the field defined, in the order the parser defined them (inner types first) and in
         /// definition order (`AvroSchema.definedNames`, a record before what it encloses).
