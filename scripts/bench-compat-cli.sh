@@ -3,7 +3,7 @@
 # (files written by compat-benchmark), against Apache Avro Java 1.12.1 doing the same 2,000 checks warm,
 # with parsing (shared/tools/avro-java/compat-bench.sh), in the same run. Prints the extra cost of 999 more
 # versions (1,000-version run minus 1-version run) for each way of naming the files, and its ratio to
-# Java's figure. Usage: scripts/bench-compat-cli.sh [ROUNDS]   (SCRATCH_PATH selects the build folder)
+# Java's figure, and the peak resident memory of each run. Usage: scripts/bench-compat-cli.sh [ROUNDS]   (SCRATCH_PATH selects the build folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-11}"
@@ -21,7 +21,7 @@ echo "$java_out"
 java_ms="$(echo "$java_out" | sed -n 's/.*_with_parsing median_ms=\([0-9.]*\).*/\1/p')"
 java_min="$(echo "$java_out" | sed -n 's/.*_with_parsing median_ms=[0-9.]* min_ms=\([0-9.]*\).*/\1/p')"
 python3 - "$(cd "$scratch/release" && pwd)/schema-registry" "$dir" "$rounds" "$java_ms" "$java_min" <<'PY'
-import os, resource, statistics, subprocess, sys, time
+import os, statistics, subprocess, sys, time
 binary, d, rounds, java_ms, java_min = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
 os.chdir(d)
 previous = [l.strip() for l in open("previous.txt") if l.strip()]
@@ -34,26 +34,29 @@ runs = {
 }
 wall = {k: [] for k in runs}
 cpu = {k: [] for k in runs}
+peak = {k: [] for k in runs}
 for _ in range(rounds):
     for name, args in runs.items():
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        result = subprocess.run([binary] + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        child = subprocess.Popen([binary] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
         elapsed = (time.perf_counter() - start) * 1e3
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        assert result.returncode == 0, result.stderr
+        assert os.waitstatus_to_exitcode(status) == 0, name
         wall[name].append(elapsed)
-        cpu[name].append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1e3)
+        cpu[name].append((usage.ru_utime + usage.ru_stime) * 1e3)
+        peak[name].append(usage.ru_maxrss / 1024)
 def fmt(x): return "%.1f" % x
 base, base_min = statistics.median(wall["1 version"]), min(wall["1 version"])
 print("compat CLI, cold runs (%d rounds), new 50-field record, FULL_TRANSITIVE; Java warm with parsing: median %s ms, min %s ms"
       % (rounds, fmt(java_ms), fmt(java_min)))
-print("  1 version: median %s ms wall, %s ms CPU" % (fmt(base), fmt(statistics.median(cpu["1 version"]))))
+print("  1 version: median %s ms wall, %s ms CPU, peak resident memory %s MiB"
+      % (fmt(base), fmt(statistics.median(cpu["1 version"])), fmt(statistics.median(peak["1 version"]))))
 for name in list(runs)[1:]:
     extra = statistics.median(wall[name]) - base
     extra_min = min(wall[name]) - base_min
     extra_cpu = statistics.median(cpu[name]) - statistics.median(cpu["1 version"])
     print("  %-21s extra for 999 more versions: %s ms wall (min-to-min %s ms), %s ms CPU;"
-          " ratio to Java: %.2f (medians), %.2f (mins); target <= 0.5"
-          % (name + ":", fmt(extra), fmt(extra_min), fmt(extra_cpu), extra / java_ms, extra_min / java_min))
+          " ratio to Java: %.2f (medians), %.2f (mins); target <= 0.5; peak resident memory %s MiB"
+          % (name + ":", fmt(extra), fmt(extra_min), fmt(extra_cpu), extra / java_ms, extra_min / java_min,
+             fmt(statistics.median(peak[name]))))
 PY

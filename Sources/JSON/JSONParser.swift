@@ -29,11 +29,16 @@ public struct JSONParser {
         return try result.get()
     }
 
-    public static func parse(bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth, allowComments: Bool = false) throws(JSONParseError) -> JSONValue {
+    /// - Parameter reusing: objects read before from the same bytes, reused rather than read again (see
+    ///   `JSONReuseTable`); the objects read here are kept in it.
+    public static func parse(
+        bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth, allowComments: Bool = false,
+        reusing table: JSONReuseTable? = nil
+    ) throws(JSONParseError) -> JSONValue {
         let contiguous = Array(bytes)
         let result = contiguous.withUnsafeBufferPointer { buffer in
             Result { () throws(JSONParseError) -> JSONValue in
-                var parser = Reader(bytes: buffer, maxDepth: maxDepth, allowComments: allowComments)
+                var parser = Reader(bytes: buffer, maxDepth: maxDepth, allowComments: allowComments, reusing: table)
                 return try parser.document()
             }
         }
@@ -51,6 +56,10 @@ public struct JSONParser {
             var indexByKey: [String: Int] = [:]
             /// The key whose value is being read (objects only).
             var key = ""
+            /// Levels of nesting of the container so far, itself included.
+            var levels = 1
+            /// Where an object to keep in the reuse table starts, or -1.
+            var keptFrom = -1
 
             static let linearSearchLimit = 16
 
@@ -78,13 +87,17 @@ public struct JSONParser {
         let bytes: UnsafeBufferPointer<UInt8>
         let maxDepth: Int
         let allowComments: Bool
+        let table: JSONReuseTable?
         var position = 0
         var open: [OpenContainer] = []
+        /// Levels of nesting of the value `scalarOrOpen` or `continueOrClose` just completed.
+        var completedLevels = 0
 
-        init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, allowComments: Bool) {
+        init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, allowComments: Bool, reusing table: JSONReuseTable? = nil) {
             self.bytes = bytes
             self.maxDepth = maxDepth
             self.allowComments = allowComments
+            self.table = table
         }
 
         func fail(_ message: String) -> JSONParseError { JSONParseError(message: message, offset: position) }
@@ -140,6 +153,7 @@ public struct JSONParser {
                 // Hand the finished value to the containers it closes, innermost first.
                 while !open.isEmpty {
                     let top = open.count - 1
+                    open[top].levels = max(open[top].levels, completedLevels + 1)
                     if open[top].isObject {
                         open[top].addMember(completed)
                     } else {
@@ -159,30 +173,46 @@ public struct JSONParser {
             switch bytes[position] {
             case UInt8(ascii: "{"):
                 try enter()
+                var keptFrom = -1
+                if let table, let parent = open.last, !parent.isObject, let end = JSONReuseTable.skim(bytes, from: position),
+                    end - position >= table.minimumBytes
+                {
+                    let span = UnsafeBufferPointer(rebasing: bytes[position..<end])
+                    if let entry = table.entry(for: span), open.count + entry.levels <= maxDepth {
+                        position = end
+                        completedLevels = entry.levels
+                        return entry.value
+                    }
+                    keptFrom = position
+                }
                 position += 1
                 skipWhitespace()
+                completedLevels = 1
                 if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
                     position += 1
                     return .object(JSONObject(uniqueMembers: []))
                 }
                 let key = try objectKey()
-                open.append(OpenContainer(isObject: true, key: key))
+                open.append(OpenContainer(isObject: true, key: key, keptFrom: keptFrom))
                 return nil
             case UInt8(ascii: "["):
                 try enter()
                 position += 1
                 skipWhitespace()
+                completedLevels = 1
                 if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
                     position += 1
                     return .array([])
                 }
                 open.append(OpenContainer(isObject: false))
                 return nil
-            case UInt8(ascii: "\""): return .string(try string())
-            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-            case UInt8(ascii: "n"): try literal("null"); return .null
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+            case UInt8(ascii: "\""):
+                completedLevels = 0
+                return .string(try string())
+            case UInt8(ascii: "t"): completedLevels = 0; try literal("true"); return .bool(true)
+            case UInt8(ascii: "f"): completedLevels = 0; try literal("false"); return .bool(false)
+            case UInt8(ascii: "n"): completedLevels = 0; try literal("null"); return .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): completedLevels = 0; return .number(try number())
             case let byte where byte < 0x80: throw fail("unexpected character '\(Character(Unicode.Scalar(byte)))'")
             case let byte: throw fail("unexpected byte 0x\(String(byte, radix: 16, uppercase: true))")
             }
@@ -203,11 +233,19 @@ public struct JSONParser {
             }
             if isObject, byte == UInt8(ascii: "}") {
                 position += 1
-                return .object(JSONObject(uniqueMembers: open.removeLast().members))
+                let closed = open.removeLast()
+                completedLevels = closed.levels
+                let object = JSONValue.object(JSONObject(uniqueMembers: closed.members))
+                if closed.keptFrom >= 0, let table {
+                    table.keep(UnsafeBufferPointer(rebasing: bytes[closed.keptFrom..<position]), value: object, levels: closed.levels)
+                }
+                return object
             }
             if !isObject, byte == UInt8(ascii: "]") {
                 position += 1
-                return .array(open.removeLast().elements)
+                let closed = open.removeLast()
+                completedLevels = closed.levels
+                return .array(closed.elements)
             }
             throw fail(isObject ? "expected ',' or '}'" : "expected ',' or ']'")
         }

@@ -47,8 +47,11 @@ enum CompatArguments {
                 throw CompatError("\(listPath): cannot read the file list")
             }
             for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
-                let path = line.trimmingCharacters(in: .whitespaces)
-                if !path.isEmpty, !path.hasPrefix("#") { expanded.append(path) }
+                // Trimmed by hand: Foundation's trimming goes through NSString, which shows with a thousand lines.
+                var path = line
+                while path.first?.isWhitespace == true { path = path.dropFirst() }
+                while path.last?.isWhitespace == true { path = path.dropLast() }
+                if !path.isEmpty, path.first != "#" { expanded.append(String(path)) }
             }
         }
         return expanded

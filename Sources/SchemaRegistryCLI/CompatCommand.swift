@@ -8,16 +8,39 @@ import Foundation
 /// or usage error (message on stderr).
 public struct CompatCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "compat",
+        commandName: commandName,
         abstract: CompatOptions.configuration.abstract,
         usage: CompatOptions.configuration.usage,
         discussion: CompatOptions.configuration.discussion + "\n\n" + CompatOptions.argumentsHelp)
+
+    /// Known without building `configuration`, whose help text takes a millisecond to put together.
+    public static let commandName = "compat"
 
     /// Everything after `compat`, parsed in `run` so that usage errors exit with 2.
     @Argument(parsing: .captureForPassthrough, help: .hidden)
     var arguments: [String] = []
 
     public init() {}
+
+    /// Runs `compat` with the arguments that follow the word `compat`, past the top-level parser, which spends
+    /// time on each argument (~15 ms for a thousand files), and exits. Returns, having run nothing, when an
+    /// argument asks the top-level parser for something (help, version), which it then answers as before.
+    public static func main(arguments: [String]) async {
+        guard !arguments.contains(where: Self.belongsToTheTopLevelParser) else { return }
+        var command = CompatCommand()
+        command.arguments = arguments
+        do {
+            try await command.run()
+        } catch {
+            exit(withError: error)
+        }
+        exit()
+    }
+
+    private static func belongsToTheTopLevelParser(_ argument: String) -> Bool {
+        argument == "-h" || argument == "--help" || argument == "help" || argument == "--version"
+            || argument.hasPrefix("--experimental") || argument.hasPrefix("--generate-completion")
+    }
 
     public func run() async throws {
         var options: CompatOptions
@@ -67,16 +90,15 @@ public struct CompatCommand: AsyncParsableCommand {
                 listed += try CompatSchemaFiles.expand(argument).reversed()
             }
             let previous = listed
-            let new = try CompatSchemaFiles.load(newPaths[0])
+            let new = PreparedForCompatibility(try CompatSchemaFiles.load(newPaths[0]))
             let compared = CompatReport.comparedCount(of: previous.count, level: level)
             // Each chunk of versions is read, parsed and checked on one core and then dropped, so that a long
             // history never sits in memory; every file is read, checked or not, so that a bad one is reported.
-            let chunks = CompatParallel.mapChunks(count: previous.count, chunkSize: 16) { range in
+            // Versions of one schema share most fields: each worker parses a shared field once.
+            let chunks = CompatParallel.mapChunks(count: previous.count, chunkSize: 8, state: SchemaParseCache.init) { cache, range in
                 Result { () throws(CompatError) -> [CompatibilityFailure] in
-                    // Versions of one schema share most fields: each chunk parses a shared field once.
-                    let cache = SchemaParseCache()
-                    var schemas: [AvroSchema] = []
-                    for index in range { schemas.append(try CompatSchemaFiles.load(previous[index], cache: cache)) }
+                    var schemas: [PreparedForCompatibility] = []
+                    for index in range { schemas.append(try CompatSchemaFiles.loadPrepared(previous[index], cache: cache)) }
                     let checked = schemas.prefix(max(0, min(range.upperBound, compared) - range.lowerBound))
                     return CompatReport.check(new, against: checked, from: range.lowerBound, level: level)
                 }

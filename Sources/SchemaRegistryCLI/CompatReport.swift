@@ -72,7 +72,19 @@ struct CompatReport: Encodable {
     static func check(
         _ new: AvroSchema, against versions: ArraySlice<AvroSchema>, from start: Int, level: CompatibilityLevel
     ) -> [CompatibilityFailure] {
-        level.check(new, against: Array(versions)).map {
+        shifted(level.check(new, against: Array(versions)), by: start)
+    }
+
+    /// The same over prepared versions, which skips identical root fields.
+    static func check(
+        _ new: PreparedForCompatibility, against versions: ArraySlice<PreparedForCompatibility>, from start: Int,
+        level: CompatibilityLevel
+    ) -> [CompatibilityFailure] {
+        shifted(level.check(new, against: Array(versions)), by: start)
+    }
+
+    private static func shifted(_ failures: [CompatibilityFailure], by start: Int) -> [CompatibilityFailure] {
+        failures.map {
             CompatibilityFailure(previousIndex: $0.previousIndex + start, direction: $0.direction, incompatibilities: $0.incompatibilities)
         }
     }

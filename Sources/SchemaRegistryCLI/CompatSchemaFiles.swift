@@ -11,15 +11,14 @@ import Darwin
 enum CompatSchemaFiles {
     /// The files an argument names, in name order (numbers compare by value, so `v9` comes before `v10`).
     static func expand(_ argument: String) throws(CompatError) -> [String] {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
+        if isDirectory(argument) {
             let names: [String]
             do {
                 names = try FileManager.default.contentsOfDirectory(atPath: argument)
             } catch {
                 throw CompatError("\(argument): cannot list the directory")
             }
-            let files = names.filter { $0.hasSuffix(".avsc") }.sorted(by: precedesInNameOrder)
+            let files = sortedInNameOrder(names.filter { $0.hasSuffix(".avsc") })
                 .map { (argument as NSString).appendingPathComponent($0) }
             guard !files.isEmpty else { throw CompatError("\(argument): no .avsc files in the directory") }
             return files
@@ -34,23 +33,54 @@ enum CompatSchemaFiles {
 
     /// Reads and parses a schema file.
     static func load(_ path: String, options: ParseOptions = ParseOptions(), cache: SchemaParseCache? = nil) throws(CompatError) -> AvroSchema {
-        guard let bytes = contents(of: path, limit: options.maxSchemaBytes) else {
+        try parse(path, limit: options.maxSchemaBytes) { bytes throws(AvroSchemaError) in
+            try AvroSchema(parsing: bytes, options: options, cache: cache)
+        }
+    }
+
+    /// Reads, parses and prepares a schema file for many checks.
+    static func loadPrepared(_ path: String, cache: SchemaParseCache) throws(CompatError) -> PreparedForCompatibility {
+        try parse(path, limit: ParseOptions().maxSchemaBytes) { bytes throws(AvroSchemaError) in
+            try PreparedForCompatibility(parsing: bytes, cache: cache)
+        }
+    }
+
+    private static func parse<Parsed>(
+        _ path: String, limit: Int, _ body: ([UInt8]) throws(AvroSchemaError) -> Parsed
+    ) throws(CompatError) -> Parsed {
+        guard let bytes = contents(of: path, limit: limit) else {
             throw CompatError("\(path): cannot read the file")
         }
         do {
-            return try AvroSchema(parsing: bytes, options: options, cache: cache)
+            return try body(bytes)
         } catch {
             throw CompatError("\(path): invalid schema: \(error.message)")
         }
     }
 
     /// The file's bytes, read with plain system calls (Foundation's file reading costs more than parsing
-    /// a small schema does); up to one byte past `limit`, so that the parser reports an oversized schema.
+    /// a small schema does) into a buffer of the file's size; up to one byte past `limit`, so that the parser
+    /// reports an oversized schema.
     private static func contents(of path: String, limit: Int) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return nil }
+        // One byte more than the size: a file that grew since is then read on below.
+        let capacity = min(Int(status.st_size), limit) + 1
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            while count < buffer.count {
+                let read = read(descriptor, buffer.baseAddress! + count, buffer.count - count)
+                if read < 0 { failed = true }
+                if read <= 0 { return }
+                count += read
+            }
+        }
+        if failed { return nil }
+        // Only a file that filled the buffer may have more: it grew, or it is longer than the limit.
+        guard bytes.count == capacity else { return bytes }
         var chunk = [UInt8](repeating: 0, count: 16_384)
         while bytes.count <= limit {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
@@ -61,12 +91,16 @@ enum CompatSchemaFiles {
         return bytes
     }
 
+    private static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+    }
+
     /// Reads and parses many schema files on every core; the first failure in `paths` order is reported.
     static func loadAll(_ paths: [String]) throws(CompatError) -> [AvroSchema] {
-        let chunks = CompatParallel.mapChunks(count: paths.count, chunkSize: 16) { range in
-            // Versions of one schema share most fields: each chunk parses a shared field once.
-            let cache = SchemaParseCache()
-            return range.map { index in Result { () throws(CompatError) -> AvroSchema in try load(paths[index], cache: cache) } }
+        // Versions of one schema share most fields: each worker parses a shared field once.
+        let chunks = CompatParallel.mapChunks(count: paths.count, chunkSize: 8, state: SchemaParseCache.init) { cache, range in
+            range.map { index in Result { () throws(CompatError) -> AvroSchema in try load(paths[index], cache: cache) } }
         }
         var schemas: [AvroSchema] = []
         schemas.reserveCapacity(paths.count)
@@ -78,9 +112,12 @@ enum CompatSchemaFiles {
 
     /// Orders names as people number versions: digit runs compare by value, the rest by character.
     /// Compares UTF-8 bytes (for names that differ outside digit runs this is code point order, as
-    /// `String`'s `<` gives for normalized names); a thousand file names sort in well under a millisecond.
-    static func precedesInNameOrder(_ left: String, _ right: String) -> Bool {
-        let l = Array(left.utf8), r = Array(right.utf8)
+    /// `String`'s `<` gives for normalized names), each name's taken once.
+    static func sortedInNameOrder(_ names: [String]) -> [String] {
+        names.map { (name: $0, bytes: Array($0.utf8)) }.sorted { precedesInNameOrder($0.bytes, $1.bytes, $0.name, $1.name) }.map(\.name)
+    }
+
+    private static func precedesInNameOrder(_ l: [UInt8], _ r: [UInt8], _ left: String, _ right: String) -> Bool {
         func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
         var i = 0, j = 0
         while i < l.count, j < r.count {
@@ -112,11 +149,11 @@ enum CompatSchemaFiles {
         let status = Darwin.glob(pattern, 0, nil, &matches)
         #endif
         guard status == 0 else { return [] }
-        return (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }
+        let files = (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }
             .filter { path in
-                var isDirectory: ObjCBool = false
-                return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+                var status = stat()
+                return stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFDIR
             }
-            .sorted(by: precedesInNameOrder)
+        return sortedInNameOrder(files)
     }
 }

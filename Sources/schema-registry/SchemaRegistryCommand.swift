@@ -12,7 +12,10 @@ struct SchemaRegistryCommand: AsyncParsableCommand {
     )
 
     static func main() async {
-        await main(
-            EnvironmentArguments.merged(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
+        let arguments = EnvironmentArguments.merged(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+        if arguments.first == CompatCommand.commandName {
+            await CompatCommand.main(arguments: Array(arguments.dropFirst()))
+        }
+        await main(arguments)
     }
 }

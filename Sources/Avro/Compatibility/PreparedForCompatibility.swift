@@ -18,16 +18,39 @@ public struct PreparedForCompatibility: Sendable {
     typealias TypeDigest = SIMD4<UInt64>
 
     public init(_ schema: AvroSchema) {
+        self.init(schema, rootFieldsKept: [])
+    }
+
+    /// Parses and prepares schema JSON bytes (see `AvroSchema(parsing:references:options:cache:)`). A root field
+    /// that the cache holds has its digest worked out once for every schema that repeats it where it means the same.
+    public init(
+        parsing bytes: some Collection<UInt8>, options: ParseOptions = .init(), cache: SchemaParseCache
+    ) throws(AvroSchemaError) {
+        let (schema, kept) = try AvroSchema.parse(bytes, references: [], options: options, cache: cache)
+        self.init(schema, rootFieldsKept: kept)
+    }
+
+    private init(_ schema: AvroSchema, rootFieldsKept: [SchemaParseCache.Kept?]) {
         self.schema = schema
         guard case .record(let record) = schema.resolve(schema.root) else {
             fieldDigests = []
             return
         }
-        fieldDigests = record.fields.map { field in
-            guard !Self.aliasesFields(field.type, in: schema, visited: []) else { return nil }
-            return SHA256.hash(data: Array(schema.canonicalForm(of: field.type).utf8)).withUnsafeBytes { bytes in
-                TypeDigest((0..<4).map { bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) })
-            }
+        let kept = rootFieldsKept.count == record.fields.count ? rootFieldsKept : []
+        fieldDigests = record.fields.indices.map { index in
+            let entry = kept.isEmpty ? nil : kept[index]
+            if let known = entry?.digest { return known }
+            let digest = Self.digest(of: record.fields[index].type, in: schema)
+            entry?.digest = .some(digest)
+            return digest
+        }
+    }
+
+    /// Nil for a type that is never skipped.
+    private static func digest(of type: AvroType, in schema: AvroSchema) -> TypeDigest? {
+        guard !aliasesFields(type, in: schema, visited: []) else { return nil }
+        return SHA256.hash(data: Array(schema.canonicalForm(of: type).utf8)).withUnsafeBytes { bytes in
+            TypeDigest((0..<4).map { bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) })
         }
     }
 

@@ -44,29 +44,42 @@ public struct AvroSchema: Sendable, Hashable {
         parsing bytes: some Collection<UInt8>, references: [AvroSchema] = [], options: ParseOptions = .init(),
         cache: SchemaParseCache? = nil
     ) throws(AvroSchemaError) {
+        self = try Self.parse(bytes, references: references, options: options, cache: cache).schema
+    }
+
+    /// The schema, and for each field of its root record the cache's entry that holds it (see `SchemaParseCache`).
+    static func parse(
+        _ bytes: some Collection<UInt8>, references: [AvroSchema], options: ParseOptions, cache: SchemaParseCache?
+    ) throws(AvroSchemaError) -> (schema: AvroSchema, rootFieldsKept: [SchemaParseCache.Kept?]) {
         guard bytes.count <= options.maxSchemaBytes else {
             throw AvroSchemaError(path: "", message: "schema is \(bytes.count) bytes; the limit is \(options.maxSchemaBytes)")
         }
         let json: JSONValue
         do {
-            json = try JSONParser.parse(bytes: bytes, maxDepth: options.maxNestingDepth, allowComments: true)
+            json = try JSONParser.parse(bytes: bytes, maxDepth: options.maxNestingDepth, allowComments: true, reusing: cache?.json)
         } catch {
             throw AvroSchemaError(path: "", message: "schema is not valid JSON: \(error.message) (byte \(error.offset))")
         }
-        try self.init(json: json, references: references, options: options, cache: cache)
+        return try parse(json, references: references, options: options, cache: cache)
     }
 
     /// Builds a schema from an already parsed JSON value.
     public init(
         json: JSONValue, references: [AvroSchema] = [], options: ParseOptions = .init(), cache: SchemaParseCache? = nil
     ) throws(AvroSchemaError) {
+        self = try Self.parse(json, references: references, options: options, cache: cache).schema
+    }
+
+    private static func parse(
+        _ json: JSONValue, references: [AvroSchema], options: ParseOptions, cache: SchemaParseCache?
+    ) throws(AvroSchemaError) -> (schema: AvroSchema, rootFieldsKept: [SchemaParseCache.Kept?]) {
         var inherited: [String: AvroType] = [:]
         for reference in references {
             inherited.merge(reference.namedTypes) { first, _ in first }
         }
         var parser = SchemaParser(names: inherited, options: options, cache: cache)
         let root = try parser.finish(parser.parse(json, namespace: nil))
-        self.init(root: root, namedTypes: parser.names, definedNames: parser.definedNames)
+        return (AvroSchema(root: root, namedTypes: parser.names, definedNames: parser.definedNames), parser.rootFieldsKept)
     }
 
     /// Follows a reference to its definition; any other node is returned as it is.

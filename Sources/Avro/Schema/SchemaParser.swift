@@ -41,11 +41,24 @@ struct SchemaParser {
 
     /// Fields parsed before from the same JSON (see `SchemaParseCache`).
     let cache: SchemaParseCache?
+    /// The definitions made so far, numbered by the cache as of `undigestedDefinitions`; nil when fields that
+    /// use named types are not reused (no cache, or names inherited from references, which no number covers).
+    private var definitionsContext: Int?
+    /// Names defined since `definitionsContext` was last brought up to date (done only when a field needs it).
+    private var undigestedDefinitions: [String] = []
+    /// Records being defined under a name that is defined already: a field inside may reach the first
+    /// definition, which Java then sees as a record in progress; no context number tells that.
+    private var redefinitionsInProgress = 0
+    /// Every name defined, in the order `define` was called (inner types first), while caching.
+    private var definitionOrder: [String] = []
+    /// For each field of the root record, the cache's entry it came from or went into, if any.
+    private(set) var rootFieldsKept: [SchemaParseCache.Kept?] = []
 
     init(names: [String: AvroType], options: ParseOptions, cache: SchemaParseCache? = nil) {
         self.names = names
         self.options = options
         self.cache = cache
+        definitionsContext = cache != nil && names.isEmpty ? 0 : nil
     }
 
     // Attribute names are looked up in short arrays: comparing a few short strings costs less than hashing one.
@@ -132,6 +145,8 @@ struct SchemaParser {
     /// Returns the root, with references rewritten where a stored schema needs it (see `storedSchemaFallbacks`).
     mutating func finish(_ root: AvroType) throws(AvroSchemaError) -> AvroType {
         guard !forwardReferences.isEmpty else { return root }
+        // Root fields may be rewritten below; their kept digests would not follow.
+        rootFieldsKept = []
         let fallbacks = try storedSchemaFallbacks()
         let root = fallbacks.isEmpty ? root : rewrite(root, fallbacks)
         forwardNames = []
@@ -380,6 +395,10 @@ struct SchemaParser {
         }
         names[fullName] = type
         definedNames.insert(fullName, at: slot ?? definedNames.count)
+        if definitionsContext != nil {
+            undigestedDefinitions.append(fullName)
+            definitionOrder.append(fullName)
+        }
         return type
     }
 
@@ -390,9 +409,12 @@ struct SchemaParser {
         let enclosing = recordsInProgress
         let slot = definedNames.count
         recordsInProgress.insert(fullName)
+        let redefining = names[fullName] != nil
+        if redefining { redefinitionsInProgress += 1 }
         path.append("fields")
         let fields = try self.fields(fieldValues, of: named.name)
         path.removeLast()
+        if redefining { redefinitionsInProgress -= 1 }
         recordsInProgress = enclosing
         return try define(.record(RecordType(named: named, fields: fields, isError: isError)), fullName, slot: slot)
     }
@@ -403,6 +425,7 @@ struct SchemaParser {
 
     private mutating func fields(_ values: [JSONValue], of record: AvroName) throws(AvroSchemaError) -> [Field] {
         var fields: [Field] = []
+        fields.reserveCapacity(values.count)
         var seen: Set<String> = []
         seen.reserveCapacity(values.count)
         for index in values.indices {
@@ -420,10 +443,66 @@ struct SchemaParser {
     }
 
     private mutating func field(_ value: JSONValue, namespace: String?) throws(AvroSchemaError) -> Field {
-        if let cached = cache?.field(for: value, options: options, depth: depth) { return cached }
+        guard let cache else { return try parsedField(value, namespace: namespace) }
+        // Returned apart, so that a kept field is copied once: copying a field retains each of its parts.
+        var notKept: Field?
+        let kept = try cachedField(value, namespace: namespace, cache: cache, notKept: &notKept)
+        // The root record's fields are those at the first level of nesting.
+        if depth == 1 { rootFieldsKept.append(kept) }
+        return kept?.field ?? notKept!
+    }
+
+    /// The cache's entry for the field, found or made; nil, and the field in `notKept`, when it cannot be kept.
+    private mutating func cachedField(
+        _ value: JSONValue, namespace: String?, cache: SchemaParseCache, notKept: inout Field?
+    ) throws(AvroSchemaError) -> SchemaParseCache.Kept? {
+        if let kept = cache.field(for: value, options: options, depth: depth) { return kept }
+        let context = fieldContext(namespace: namespace)
+        if let context, let kept = cache.field(for: value, in: context, options: options, depth: depth) {
+            redefine(kept)
+            return kept
+        }
+        let definedBefore = definedNames.count, orderBefore = definitionOrder.count
         let field = try parsedField(value, namespace: namespace)
-        cache?.keep(field, for: value, options: options, depth: depth)
-        return field
+        // A use of a name before its definition makes the rest of the schema depend on what follows.
+        guard forwardReferences.isEmpty else {
+            notKept = field
+            return nil
+        }
+        let definitions = definitionOrder[orderBefore...].map { (name: $0, type: names[$0]!) }
+        let kept = SchemaParseCache.Kept(
+            field: field, depth: depth, definitions: definitions, definedNames: Array(definedNames[definedBefore...]))
+        guard let kept = cache.keep(kept, for: value, in: context, options: options) else {
+            notKept = field
+            return nil
+        }
+        return kept
+    }
+
+    /// Defines again the names a kept field defined when it was parsed in the same context, where they were new.
+    private mutating func redefine(_ kept: SchemaParseCache.Kept) {
+        for definition in kept.definitions {
+            names[definition.name] = definition.type
+            undigestedDefinitions.append(definition.name)
+            definitionOrder.append(definition.name)
+        }
+        definedNames += kept.definedNames
+    }
+
+    /// What, besides its JSON, decides what a field parses to here: the namespace it resolves names in and the
+    /// named types defined so far. Nil when more does (see `SchemaParseCache`): a forward reference pending (its
+    /// default is checked again at the end), an enclosing record redefined, or names inherited from references.
+    private mutating func fieldContext(namespace: String?) -> SchemaParseCache.Context? {
+        guard let cache, var definitions = definitionsContext, forwardReferences.isEmpty, redefinitionsInProgress == 0 else {
+            return nil
+        }
+        for name in undigestedDefinitions {
+            guard let type = names[name] else { return nil }
+            definitions = cache.definitions(after: definitions, defining: name, as: type)
+        }
+        undigestedDefinitions = []
+        definitionsContext = definitions
+        return SchemaParseCache.Context(namespace: namespace, definitions: definitions)
     }
 
     private mutating func parsedField(_ value: JSONValue, namespace: String?) throws(AvroSchemaError) -> Field {
