@@ -25,9 +25,11 @@ import RegistryModel
 /// (an unknown compatibility level or mode, a missing id) is an error here rather than a record quietly skipped:
 /// a restore takes all of a dump or none of it.
 public enum SchemasTopicReplay {
-    /// What `records` leave behind, and a note for each record Confluent's reader would have ignored.
-    public static func contents(of records: [SchemasTopicRecords.Record], unit: String = "line") throws(DumpError)
-        -> (contents: StoreContents, ignored: [String])
+    /// What `records` leave behind, and a note for each record Confluent's reader would have ignored. A version
+    /// holding a schema that is not Avro is an error, or with `skippingNonAvro` left out with a note; its id still
+    /// counts as given.
+    public static func contents(of records: [SchemasTopicRecords.Record], unit: String = "line", skippingNonAvro: Bool = false)
+        throws(DumpError) -> (contents: StoreContents, ignored: [String])
     {
         var state = State()
         var ignored: [String] = []
@@ -76,6 +78,7 @@ public enum SchemasTopicReplay {
                 throw fail(error.message)
             }
         }
+        if skippingNonAvro { ignored += state.removeNonAvro(unit: unit) }
         return (try state.contents(unit: unit), ignored)
     }
 
@@ -110,6 +113,8 @@ private struct TopicSchema {
     var deleted: Bool
     /// The record that wrote it.
     var position: Int
+
+    var isAvro: Bool { schemaType.uppercased() == "AVRO" }
 
     /// The value and the subject it names, which Confluent checks ids against.
     static func read(json: JSONValue, position: Int) throws(WireShapeError) -> (TopicSchema, String?) {
@@ -203,6 +208,19 @@ private struct State {
         }
     }
 
+    /// Drops the versions holding schemas other than Avro, with a note for each.
+    mutating func removeNonAvro(unit: String) -> [String] {
+        var notes: [String] = []
+        for (subject, byVersion) in versions.sorted(by: { $0.key < $1.key }) {
+            for (version, schema) in byVersion.sorted(by: { $0.key < $1.key }) where !schema.isAvro {
+                notes.append("\(unit) \(schema.position): \(subject) version \(version) (id \(schema.id)) holds a \(schema.schemaType) schema; skipped")
+                versions[subject]![version] = nil
+            }
+            if versions[subject]!.isEmpty { versions[subject] = nil }
+        }
+        return notes
+    }
+
     /// The registry left: every version, and each schema a version holds, in the form the last record that wrote
     /// it gave.
     func contents(unit: String) throws(DumpError) -> StoreContents {
@@ -255,7 +273,7 @@ private struct SchemaIdentities {
         func fail(_ message: String) -> DumpError {
             DumpError(unit: unit, position: schema.position, "schema id \(key.id) in context \(key.context): \(message)")
         }
-        guard schema.schemaType.uppercased() == "AVRO" else {
+        guard schema.isAvro else {
             throw fail("a \(schema.schemaType) schema; this registry holds Avro schemas only")
         }
         guard depth < 64 else { throw fail("references nest more than 64 levels deep, or in a cycle") }

@@ -50,6 +50,9 @@ public struct RestoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The registry database to create or fill; it must hold nothing yet.", valueName: "db"))
     var to: String
 
+    @Flag(help: "Leave out the Protobuf and JSON Schema versions a _schemas dump holds, instead of refusing the dump.")
+    var skipNonAvro = false
+
     public init() {}
 
     public func run() throws {
@@ -57,7 +60,7 @@ public struct RestoreCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: from) else { throw TransferFailure("\(from): cannot read the file") }
             let contents: StoreContents
             do {
-                let read = try RestoreFile.contents(parsing: String(decoding: data, as: UTF8.self))
+                let read = try RestoreFile.contents(parsing: String(decoding: data, as: UTF8.self), skippingNonAvro: skipNonAvro)
                 contents = read.contents
                 for note in read.notes { FileHandle.standardError.write(Data("\(from): \(note)\n".utf8)) }
             } catch let error as ExportError {

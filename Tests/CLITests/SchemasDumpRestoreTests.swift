@@ -67,5 +67,19 @@ import TestSupport
         #expect(refused.status == 2)
         #expect(refused.stderr.hasPrefix("error: \(dump): line 5: the value is not JSON"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: database))
+
+        // A Protobuf schema is refused, or with --skip-non-avro left out.
+        var protobuf = Fixture.schemaValue("p", 1, id: 3, "syntax = \"proto3\"; message M {}").objectValue!
+        protobuf["schemaType"] = "PROTOBUF"
+        let mixed = folder.appendingPathComponent("mixed.txt").path
+        try Fixture.consoleDump([(Fixture.schemaKey("p", 1), .object(protobuf)), Fixture.schema("address", 1, id: 1, Fixture.address)])
+            .write(toFile: mixed, atomically: true, encoding: .utf8)
+        let notAvro = try runCLI(["restore", "--from", mixed, "--to", database])
+        #expect(notAvro.status == 2 && notAvro.stderr.contains("line 1: schema id 3 in context .: a PROTOBUF schema"), "\(notAvro.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: database))
+        let skipping = try runCLI(["restore", "--from", mixed, "--to", database, "--skip-non-avro"])
+        #expect(skipping.status == 0 && skipping.stderr.contains("p version 1 (id 3) holds a PROTOBUF schema; skipped"), "\(skipping.stderr)")
+        let export = try runCLI(["export", "--from", database, "--to", "-"]).stdout
+        #expect(export.contains(#""kind":"context","context":".","maxId":3"#) && !export.contains(#""subject":"p""#), "\(export)")
     }
 }

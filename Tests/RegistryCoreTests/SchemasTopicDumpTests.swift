@@ -135,6 +135,13 @@ import TestSupport
             Fixture.schema("address", 1, id: 2, Fixture.address),
         ]
         #expect(refusal(cleared) == nil)
+        // Asked to, the replay leaves non-Avro versions out, says so, and still counts their ids as given.
+        let mixed = [(Fixture.schemaKey("p", 1), protobuf.with("id", 5)), Fixture.schema("address", 1, id: 2, Fixture.address)]
+        let skipped = try RestoreFile.contents(parsing: Fixture.consoleDump(mixed), skippingNonAvro: true)
+        #expect(skipped.contents.versions.map(\.subject) == ["address"])
+        #expect(skipped.contents.schemas.map(\.id) == [2])
+        #expect(skipped.contents.maxSchemaIds == [".": 5])
+        #expect(skipped.notes == ["line 1: p version 1 (id 5) holds a PROTOBUF schema; skipped"])
     }
 }
 
