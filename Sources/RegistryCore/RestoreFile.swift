@@ -6,6 +6,7 @@ public enum RestoreFile {
     public static func contents(parsing text: String, skippingNonAvro: Bool = false) throws(ExportError)
         -> (contents: StoreContents, notes: [String])
     {
+        guard !text.allSatisfy(\.isWhitespace) else { throw ExportError("the file is empty") }
         do throws(DumpError) {
             if let replayed = try replayedDump(text, skippingNonAvro: skippingNonAvro) { return (replayed.contents, replayed.ignored) }
         } catch {

@@ -43,7 +43,10 @@ public enum SchemasTopicRecords {
         let firstLine = String(start.prefix { !$0.isNewline }).trimmingSpaces
         if firstLine == "/V2" { return .karapaceV2 }
         if firstLine.hasPrefix("/V3") {
-            throw DumpError(unit: "line", position: 1, "a Karapace v3 backup (Avro data files with a metadata file) is not read; restore it to a topic with Karapace first and dump the topic")
+            throw DumpError(
+                unit: "line", position: 1,
+                "a Karapace v3 backup (Avro data files with a metadata file) is not read; restore it to a topic with "
+                    + "Karapace first and dump the topic")
         }
         if start.hasPrefix("[") { return .karapaceV1 }
         // A registry export starts with its header, `{"format": …}`; a topic's records never have that member.
@@ -67,7 +70,9 @@ public enum SchemasTopicRecords {
             guard !line.allSatisfy(\.isWhitespace) else { continue }
             let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard columns.count >= 2 else {
-                throw DumpError(unit: "line", position: number, "expected the key's JSON, a tab and the value's JSON (kafka-console-consumer --property print.key=true)")
+                throw DumpError(
+                    unit: "line", position: number,
+                    "expected the key's JSON, a tab and the value's JSON (kafka-console-consumer --property print.key=true)")
             }
             let key = try json(columns[columns.count - 2], what: "key", unit: "line", number)
             let value = try json(columns[columns.count - 1], what: "value", unit: "line", number)
@@ -110,7 +115,8 @@ public enum SchemasTopicRecords {
             }
             let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard columns.count == 2 else {
-                throw DumpError(unit: "line", position: number, "expected the key's and the value's bytes in hexadecimal, separated by a tab")
+                throw DumpError(
+                    unit: "line", position: number, "expected the key's and the value's bytes in hexadecimal, separated by a tab")
             }
             func item(_ column: Substring, _ what: String) throws(DumpError) -> JSONValue? {
                 let hex = String(column).trimmingSpaces

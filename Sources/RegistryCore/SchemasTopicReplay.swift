@@ -28,58 +28,77 @@ public enum SchemasTopicReplay {
     /// What `records` leave behind, and a note for each record Confluent's reader would have ignored. A version
     /// holding a schema that is not Avro is an error, or with `skippingNonAvro` left out with a note; its id still
     /// counts as given.
-    public static func contents(of records: [SchemasTopicRecords.Record], unit: String = "line", skippingNonAvro: Bool = false)
-        throws(DumpError) -> (contents: StoreContents, ignored: [String])
-    {
+    public static func contents(
+        of records: [SchemasTopicRecords.Record], unit: String = "line", skippingNonAvro: Bool = false
+    ) throws(DumpError) -> (contents: StoreContents, ignored: [String]) {
         var state = State()
         var ignored: [String] = []
         for record in records {
-            let position = record.position
-            func fail(_ message: String) -> DumpError { DumpError(unit: unit, position: position, message) }
-            guard case .object(let key) = record.key else { throw fail("the key must be a JSON object") }
             do throws(WireShapeError) {
-                switch key["keytype"]?.stringValue {
-                case "SCHEMA":
-                    let magic = try JacksonFields.int32(key, "magic") ?? 0
-                    guard magic == 0 || magic == 1 else { throw WireShapeError("a SCHEMA key's magic must be 0 or 1, not \(magic)") }
-                    guard let subject = try JacksonFields.string(key, "subject") else { throw WireShapeError("the SCHEMA key has no subject") }
-                    guard let version = try JacksonFields.int32(key, "version") else { throw WireShapeError("the SCHEMA key has no version") }
-                    let at = SubjectVersion(subject: QualifiedSubject(parsing: subject).qualified, version: version)
-                    if let value = record.value {
-                        let (schema, valueSubject) = try TopicSchema.read(json: value, position: position)
-                        if let clash = state.clash(schema, subject: valueSubject ?? at.subject) {
-                            ignored.append("\(unit) \(position): id \(schema.id) already names another schema (\(clash.subject) version \(clash.version)); Confluent ignores this record")
-                        } else {
-                            state.register(schema, at: at)
-                        }
-                    } else {
-                        state.tombstone(at)
-                    }
-                case "CONFIG":
-                    let subject = try JacksonFields.string(key, "subject")
-                    state.configs[subject] = try record.value.flatMap { value throws(WireShapeError) in try config(json: value) }
-                case "MODE":
-                    let subject = try JacksonFields.string(key, "subject")
-                    state.modes[subject] = try record.value.map { value throws(WireShapeError) in try mode(json: value) }
-                case "DELETE_SUBJECT":
-                    guard case .object(let value)? = record.value else { break }
-                    guard let subject = try JacksonFields.string(value, "subject") else { throw WireShapeError("the DELETE_SUBJECT value has no subject") }
-                    guard let version = try JacksonFields.int32(value, "version") else { throw WireShapeError("the DELETE_SUBJECT value has no version") }
-                    state.softDelete(QualifiedSubject(parsing: subject).qualified, through: version)
-                case "CLEAR_SUBJECT":
-                    guard case .object(let value)? = record.value else { break }
-                    state.clear(try JacksonFields.string(value, "subject"))
-                case "NOOP", "CONTEXT", "ASSOC":
-                    break
-                case let other:
-                    throw WireShapeError("unknown keytype \(other.map { "'\($0)'" } ?? "(none)")")
+                if let clash = try apply(record, to: &state) {
+                    ignored.append("\(unit) \(record.position): id \(clash.id) already names another schema (\(clash.holder.subject) "
+                        + "version \(clash.holder.version)); Confluent ignores this record")
                 }
             } catch {
-                throw fail(error.message)
+                throw DumpError(unit: unit, position: record.position, error.message)
             }
         }
         if skippingNonAvro { ignored += state.removeNonAvro(unit: unit) }
         return (try state.contents(unit: unit), ignored)
+    }
+
+    /// Applies one record; when Confluent's reader would ignore it, the id it gives and the version already holding
+    /// that id.
+    private static func apply(_ record: SchemasTopicRecords.Record, to state: inout State) throws(WireShapeError)
+        -> (id: Int, holder: SubjectVersion)?
+    {
+        guard case .object(let key) = record.key else { throw WireShapeError("the key must be a JSON object") }
+        let keyType = key["keytype"]?.stringValue
+        func required<T>(_ value: T?, _ what: String) throws(WireShapeError) -> T {
+            guard let value else { throw WireShapeError("the \(keyType ?? "") \(what)") }
+            return value
+        }
+        /// The value of a DELETE_SUBJECT or CLEAR_SUBJECT record; nil for a tombstone, which only removes its key.
+        func subjectValue() throws(WireShapeError) -> JSONObject? {
+            guard let value = record.value else { return nil }
+            guard case .object(let object) = value else { throw WireShapeError("a \(keyType ?? "") value must be a JSON object") }
+            return object
+        }
+        switch keyType {
+        case "SCHEMA":
+            let magic = try JacksonFields.int32(key, "magic") ?? 0
+            guard magic == 0 || magic == 1 else { throw WireShapeError("a SCHEMA key's magic must be 0 or 1, not \(magic)") }
+            let subject = try required(try JacksonFields.string(key, "subject"), "key has no subject")
+            let at = SubjectVersion(
+                subject: QualifiedSubject(parsing: subject).qualified,
+                version: try required(try JacksonFields.int32(key, "version"), "key has no version"))
+            guard let value = record.value else {
+                state.tombstone(at)
+                return nil
+            }
+            let (schema, valueSubject) = try TopicSchema.read(json: value, position: record.position)
+            if let holder = state.clash(schema, subject: valueSubject ?? at.subject) { return (schema.id, holder) }
+            state.register(schema, at: at)
+        case "CONFIG":
+            let subject = try JacksonFields.string(key, "subject")
+            state.configs[subject] = try record.value.flatMap { value throws(WireShapeError) in try config(json: value) }
+        case "MODE":
+            let subject = try JacksonFields.string(key, "subject")
+            state.modes[subject] = try record.value.map { value throws(WireShapeError) in try mode(json: value) }
+        case "DELETE_SUBJECT":
+            guard let value = try subjectValue() else { break }
+            let subject = try required(try JacksonFields.string(value, "subject"), "value has no subject")
+            let version = try required(try JacksonFields.int32(value, "version"), "value has no version")
+            state.softDelete(QualifiedSubject(parsing: subject).qualified, through: version)
+        case "CLEAR_SUBJECT":
+            guard let value = try subjectValue() else { break }
+            state.clear(try JacksonFields.string(value, "subject"))
+        case "NOOP", "CONTEXT", "ASSOC":
+            break
+        case let other:
+            throw WireShapeError("unknown keytype \(other.map { "'\($0)'" } ?? "(none)")")
+        }
+        return nil
     }
 
     private static func config(json: JSONValue) throws(WireShapeError) -> CompatibilityConfig? {
@@ -213,7 +232,9 @@ private struct State {
         var notes: [String] = []
         for (subject, byVersion) in versions.sorted(by: { $0.key < $1.key }) {
             for (version, schema) in byVersion.sorted(by: { $0.key < $1.key }) where !schema.isAvro {
-                notes.append("\(unit) \(schema.position): \(subject) version \(version) (id \(schema.id)) holds a \(schema.schemaType) schema; skipped")
+                notes.append(
+                    "\(unit) \(schema.position): \(subject) version \(version) (id \(schema.id)) holds a \(schema.schemaType) schema; "
+                        + "skipped")
                 versions[subject]![version] = nil
             }
             if versions[subject]!.isEmpty { versions[subject] = nil }
@@ -281,7 +302,8 @@ private struct SchemaIdentities {
         for reference in schema.references {
             let target = SubjectVersion(subject: StoredSchema.qualify(reference.subject, in: key.context), version: reference.version)
             guard let held = versions[target.subject]?[target.version] else {
-                throw fail("its reference '\(reference.name)' names \(target.subject) version \(target.version), which the dump does not hold")
+                throw fail(
+                    "its reference '\(reference.name)' names \(target.subject) version \(target.version), which the dump does not hold")
             }
             referenced.append(try parse(ContextId(context: QualifiedSubject.context(of: target.subject), id: held.id), depth: depth + 1))
         }

@@ -105,6 +105,8 @@ import TestSupport
         #expect(refusal(v2.joined(separator: "\n")) == "line 5: the value is not hexadecimal")
         #expect(refusal(#"[[{"keytype":"NOOP"},null],[{"keytype":"SCHEMA"}]]"#) == "record 2: expected a [key, value] pair")
         #expect(refusal("/V3\n")?.contains("Karapace v3") == true)
+        #expect(refusal(" \n") == "the file is empty")
+        #expect(refusal("/V2\n") == "the dump holds no records")
     }
 
     @Test func schemasTheRegistryCannotHoldAreNamed() throws {
