@@ -38,13 +38,20 @@ public struct RestoreCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "restore",
         abstract: "Load an export file into an empty registry database, with the same ids, versions and settings.",
-        discussion: "The file's checksum is checked first; nothing is written unless all of it is good. Exit status: 0 done, 2 error.")
+        discussion: """
+            The file is an export, a kafka-console-consumer dump of _schemas (key TAB value per line), or a Karapace \
+            v1 or v2 backup; its format is recognised. An export's checksum is checked first; nothing is written \
+            unless all of the file is good. Exit status: 0 done, 2 error.
+            """)
 
-    @Option(help: ArgumentHelp("The export file.", valueName: "file"))
+    @Option(help: ArgumentHelp("The export file, or the dump of a _schemas topic.", valueName: "file"))
     var from: String
 
     @Option(help: ArgumentHelp("The registry database to create or fill; it must hold nothing yet.", valueName: "db"))
     var to: String
+
+    @Flag(help: "Leave out the Protobuf and JSON Schema versions a _schemas dump holds, instead of refusing the dump.")
+    var skipNonAvro = false
 
     public init() {}
 
@@ -52,7 +59,11 @@ public struct RestoreCommand: ParsableCommand {
         try Transfer.run {
             guard let data = FileManager.default.contents(atPath: from) else { throw TransferFailure("\(from): cannot read the file") }
             let contents: StoreContents
-            do { contents = try RegistryExport.contents(parsing: String(decoding: data, as: UTF8.self)) } catch let error as ExportError {
+            do {
+                let read = try RestoreFile.contents(parsing: String(decoding: data, as: UTF8.self), skippingNonAvro: skipNonAvro)
+                contents = read.contents
+                for note in read.notes { FileHandle.standardError.write(Data("\(from): \(note)\n".utf8)) }
+            } catch let error as ExportError {
                 throw TransferFailure("\(from): \(error.message)")
             }
             try Transfer.store(contents, into: try StoreLocation.openEmpty(to), to)
