@@ -86,6 +86,34 @@ final class PostgresConnection {
         }
     }
 
+    /// Waits up to `timeout` for a notice on a channel this session listens to; true when one (or more) came.
+    func awaitNotifications(timeout: Duration) throws(PostgresError) -> Bool {
+        if drainNotifications() { return true }
+        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        let milliseconds = Int32(clamping: timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let ready = poll(&descriptor, 1, milliseconds)
+        guard ready > 0 else { return false }
+        guard PQconsumeInput(handle) == 1, !isBroken else {
+            throw PostgresError(sqlState: PostgresError.connectionLost, message: "listening failed: \(lastMessage())")
+        }
+        return drainNotifications()
+    }
+
+    private func drainNotifications() -> Bool {
+        var found = false
+        while let notice = PQnotifies(handle) {
+            PQfreemem(notice)
+            found = true
+        }
+        return found
+    }
+
+    static func sleep(_ duration: Duration) {
+        let components = duration.components
+        var time = timespec(tv_sec: Int(components.seconds), tv_nsec: Int(components.attoseconds / 1_000_000_000))
+        _ = nanosleep(&time, nil)
+    }
+
     private func statementName(_ sql: String) throws(PostgresError) -> String {
         if let name = prepared[sql] { return name }
         let name = "registry_\(prepared.count + 1)"

@@ -2,16 +2,30 @@ import RegistryCore
 import RegistryModel
 import Synchronization
 
-/// A `RegistryStore` in a PostgreSQL database, over one blocking libpq connection used under a lock (the
-/// registry reads from memory and calls the store from blocking worker threads, one write batch at a time).
+/// A `RegistryStore` in a PostgreSQL database that any number of registry nodes share.
+///
+/// Each node keeps one blocking libpq connection for reads and writes, used under a lock (the registry calls the
+/// store from blocking worker threads, one write batch at a time), and one more that only listens for other nodes'
+/// commits. Every commit takes the cluster-wide write lock (a transaction-scoped advisory lock), appends its changes
+/// to the `changes` log under the next number, and notifies the other nodes; so log numbers follow commit order
+/// without gaps, and a node that has applied the log up to n knows everything committed up to n.
 ///
 /// Every `apply` is one transaction; when it returns the commit is as durable as the server's settings make it.
 /// A connection lost to a restart or a network failure is re-established by the next call.
-public final class PostgresRegistryStore: RegistryStore, @unchecked Sendable {
-    // @unchecked: the connection is touched only inside `lock`.
+public final class PostgresRegistryStore: SharedRegistryStore, @unchecked Sendable {
+    // @unchecked: `connection` is touched only inside `lock`, `listener` only inside `listening`.
     public let target: PostgresTarget
     private let lock = Mutex(())
     private let connection: PostgresConnection
+    private let listening = Mutex(())
+    private var listener: PostgresConnection?
+
+    /// The channel commits notify, with their log number as the payload.
+    static let channel = "schema_registry_changes"
+    /// The advisory lock key every write takes: "SCHEMAWR" in ASCII.
+    static let writeLock: Int64 = 0x5343_4845_4D41_5752
+    /// Log entries kept behind the newest; a node further behind than this reloads everything.
+    static let retainedEntries: Int64 = 100_000
 
     /// Connects to the database at `uri` (`postgresql://USER:PASSWORD@HOST:PORT/DBNAME`) and creates or upgrades
     /// the registry's tables.
@@ -30,29 +44,121 @@ public final class PostgresRegistryStore: RegistryStore, @unchecked Sendable {
     }
 
     public func loadAll() throws(RegistryError) -> StoreContents {
-        try lock.withLock { _ throws(RegistryError) -> StoreContents in
-            do throws(PostgresError) {
-                // One snapshot for all the tables.
-                return try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { () throws(PostgresError) in try load() }
-            } catch {
-                throw .storeFailure(error.storageFailure("reading \(target)"))
+        try loadAllWithPosition().0
+    }
+
+    public func loadAllWithPosition() throws(RegistryError) -> (StoreContents, ChangePosition) {
+        try reading { () throws(PostgresError) in
+            // One snapshot for all the tables and the log.
+            try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { () throws(PostgresError) in
+                (try load(), try logBounds().newest)
             }
         }
     }
 
+    public func changes(after position: ChangePosition) throws(RegistryError) -> ChangeFeed {
+        try reading { () throws(PostgresError) in
+            try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { () throws(PostgresError) in try feed(after: position) }
+        }
+    }
+
     public func apply(_ changes: [StoreChange]) throws(RegistryError) {
-        try lock.withLock { _ throws(RegistryError) in
-            do throws(PostgresError) {
-                try transaction("BEGIN") { () throws(PostgresError) in
-                    // An empty transaction is the health probe's: PostgreSQL commits one even where writes are
-                    // refused (a standby, a read-only database), so it asks.
-                    if changes.isEmpty { try checkWritable() }
+        guard !changes.isEmpty else {
+            // The health probe's empty transaction: PostgreSQL commits one even where writes are refused (a standby,
+            // a read-only database), so it asks.
+            return try writing { () throws(PostgresError) in try transaction("BEGIN") { () throws(PostgresError) in try checkWritable() } }
+        }
+        _ = try commit(after: .max) { _ throws(RegistryError) in changes }
+    }
+
+    public func commit(after position: ChangePosition, _ plan: (ChangeFeed) throws(RegistryError) -> [StoreChange])
+        throws(RegistryError) -> ChangePosition
+    {
+        var planFailure: RegistryError?
+        do throws(RegistryError) {
+            return try writing { () throws(PostgresError) in
+                try transaction("BEGIN") { () throws(PostgresError) -> ChangePosition in
+                    try connection.run("SELECT pg_advisory_xact_lock($1)", [String(Self.writeLock)])
+                    // Under the lock no other commit can happen, so what this transaction reads of the log is all of it.
+                    let feed = position == .max ? ChangeFeed.changes([], position: try logBounds().newest) : try feed(after: position)
+                    let changes: [StoreChange]
+                    do throws(RegistryError) { changes = try plan(feed) } catch {
+                        planFailure = error
+                        throw PostgresError(sqlState: "P0001", message: "planning failed")
+                    }
+                    guard !changes.isEmpty else { return feed.position }
                     for change in changes { try write(change) }
+                    let entry = feed.position + 1
+                    try connection.run("INSERT INTO changes (seq, entry) VALUES ($1, $2)", [String(entry), StoreChange.logText(of: changes)])
+                    try connection.run("SELECT pg_notify($1, $2)", [Self.channel, String(entry)])
+                    if entry % 1_000 == 0 {
+                        try connection.run("DELETE FROM changes WHERE seq <= $1", [String(entry - Self.retainedEntries)])
+                    }
+                    return entry
                 }
+            }
+        } catch {
+            throw planFailure ?? error
+        }
+    }
+
+    public func waitForChanges(timeout: Duration) -> Bool {
+        listening.withLock { _ in
+            do throws(PostgresError) {
+                if listener == nil || listener!.isBroken {
+                    listener = nil
+                    let connection = try PostgresConnection(target)
+                    try connection.execute("LISTEN \(Self.channel)")
+                    listener = connection
+                    // Commits made while nobody listened went unannounced.
+                    return true
+                }
+                return try listener!.awaitNotifications(timeout: timeout)
             } catch {
-                throw .storeFailure(error.storageFailure("writing to \(target)"))
+                listener = nil
+                // The database is away: wait out the timeout, then let the caller try to catch up (which fails fast).
+                PostgresConnection.sleep(timeout)
+                return true
             }
         }
+    }
+
+    /// Runs a read on the main connection, mapping its failure.
+    private func reading<T>(_ body: () throws(PostgresError) -> T) throws(RegistryError) -> T {
+        try lock.withLock { _ throws(RegistryError) -> T in
+            do throws(PostgresError) { return try body() } catch { throw .storeFailure(error.storageFailure("reading \(target)")) }
+        }
+    }
+
+    private func writing<T>(_ body: () throws(PostgresError) -> T) throws(RegistryError) -> T {
+        try lock.withLock { _ throws(RegistryError) -> T in
+            do throws(PostgresError) { return try body() } catch { throw .storeFailure(error.storageFailure("writing to \(target)")) }
+        }
+    }
+
+    /// The log's oldest and newest numbers (0 when empty).
+    private func logBounds() throws(PostgresError) -> (oldest: ChangePosition, newest: ChangePosition) {
+        var bounds: (ChangePosition, ChangePosition) = (0, 0)
+        try connection.run("SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM changes") { row in
+            bounds = (ChangePosition(row.integer(0)), ChangePosition(row.integer(1)))
+        }
+        return bounds
+    }
+
+    /// What a node at `position` lacks: the log's newer entries, or everything when some of them are gone.
+    private func feed(after position: ChangePosition) throws(PostgresError) -> ChangeFeed {
+        let (oldest, newest) = try logBounds()
+        if newest <= position { return .changes([], position: position) }
+        if oldest > position + 1 { return .reload(try load(), position: newest) }
+        var changes: [StoreChange] = []
+        try connection.run("SELECT seq, entry FROM changes WHERE seq > $1 ORDER BY seq", [String(position)]) { row throws(PostgresError) in
+            do throws(WireShapeError) {
+                changes += try StoreChange.changes(logText: row.text(1) ?? "")
+            } catch {
+                throw .corrupt("change log entry \(row.integer(0)): \(error.message)")
+            }
+        }
+        return .changes(changes, position: newest)
     }
 
     /// Runs `body` in a transaction begun with `begin`, committed when it returns and rolled back when it throws.

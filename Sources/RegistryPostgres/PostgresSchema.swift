@@ -5,9 +5,8 @@
 /// migrates under one transaction-scoped advisory lock, so exactly one of them creates or upgrades the tables and
 /// the others then find them current.
 ///
-/// Left for the multi-node work (issue #15): a `changes` table with a sequence number per committed change (or
-/// per `apply`), written in the same transaction as the change, which other nodes follow (LISTEN/NOTIFY for the
-/// wake-up, the sequence number to catch up after a missed notification); it will be migration 2.
+/// Migration 2 adds the change log that nodes sharing the database follow (`PostgresRegistryStore`): one entry per
+/// commit, numbered in commit order, holding that commit's changes as JSON.
 enum PostgresSchema {
     /// The version this build writes.
     static let version = migrations.count
@@ -42,7 +41,14 @@ enum PostgresSchema {
         CREATE TABLE modes (scope TEXT PRIMARY KEY, mode TEXT NOT NULL);
         -- The highest id ever issued per context, kept when its schema is deleted so that ids are never reused.
         CREATE TABLE contexts (context TEXT PRIMARY KEY, max_schema_id BIGINT NOT NULL);
+        """,
         """
+        CREATE TABLE changes (
+            seq BIGINT PRIMARY KEY,
+            entry TEXT NOT NULL,
+            committed_at TIMESTAMPTZ NOT NULL DEFAULT now()
+        );
+        """,
     ]
 
     /// Creates or upgrades the tables, in one transaction under the migration lock.

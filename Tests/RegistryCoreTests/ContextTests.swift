@@ -20,7 +20,7 @@ import Testing
         #expect(try registry.schema(id: 1, context: ".team-a").schema == team.schema.schema)
         expectError(40403) { try registry.schema(id: 2) }
         #expect(registry.maxSchemaId() == 1 && registry.maxSchemaId(in: ".team-a") == 2)
-        #expect(try registry.ids(ofGuid: plain.schema.guid) == [ContextId(id: 1), ContextId(context: ".team-a", id: 2)])
+        #expect(registry.ids(ofGuid: plain.schema.guid) == [ContextId(id: 1), ContextId(context: ".team-a", id: 2)])
         // `:.:name` is the default context's `name`.
         #expect(try registry.version(subject: ":.team-a:orders", .latest, includeDeleted: false).schema.id == 1)
 
