@@ -109,7 +109,7 @@ public struct ServeCommand: ParsableCommand {
         do {
             let store = try StoreOpening.open(db, waitSeconds: dbWait, logger: logger)
             let metrics = MetricsExport.prometheus()
-            let registry = try Registry(store: MeasuredStore(base: store, factory: metrics.factory), allowsModeChanges: modeMutability)
+            let registry = try Registry(store: MeasuredStore.wrapping(store, factory: metrics.factory), allowsModeChanges: modeMutability)
             let server = try RegistryServer(
                 registry: registry, configuration: http, authenticator: authenticator,
                 healthProbe: StoreHealthProbe(store: store), publicOperations: publicMetrics, metrics: metrics, logger: logger)

@@ -81,9 +81,11 @@ public final class TestPostgres: @unchecked Sendable {
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Stops the server (fast shutdown: sessions are told to end); the data stays.
-    public func stopServer() throws(Failure) {
-        try runAsOwner(binaries.appendingPathComponent("pg_ctl"), ["stop", "-D", dataFolder, "-m", "fast", "-w", "-t", "60"])
+    /// Stops the server; the data stays. A fast shutdown tells sessions to end; an immediate one ends every process at
+    /// once, as a crash would, and the next start recovers from the write-ahead log.
+    public func stopServer(immediately: Bool = false) throws(Failure) {
+        try runAsOwner(
+            binaries.appendingPathComponent("pg_ctl"), ["stop", "-D", dataFolder, "-m", immediately ? "immediate" : "fast", "-w", "-t", "60"])
     }
 
     /// `pg_ctl restart`: a fast shutdown, then a start with the same options.

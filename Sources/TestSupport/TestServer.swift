@@ -82,6 +82,12 @@ public final class TestServer: @unchecked Sendable {
         if process.isRunning { process.terminate() }
     }
 
+    /// Sends SIGKILL, as a crash or an out-of-memory kill would end it, and waits for the process.
+    public func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
     /// Sends SIGTERM and waits for the process; returns its exit status.
     @discardableResult
     public func stop() -> Int32 {
