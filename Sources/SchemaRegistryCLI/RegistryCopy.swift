@@ -11,7 +11,8 @@ import Synchronization
 /// Running it again after an interruption continues: what the target already holds with the same id is left as it
 /// is. The steps, in an order that keeps each one possible:
 /// 1. read the source (`RegistrySnapshot`) and what the target already holds of it;
-/// 2. put the target in IMPORT mode (forced: a resumed copy finds its own subjects there);
+/// 2. put the target, and each named context copied, in IMPORT mode (forced: a resumed copy finds its own subjects
+///    there);
 /// 3. register each version with its id and version, a referenced version before those that reference it and a
 ///    subject's versions in order, many at a time;
 /// 4. soft-delete what the source has soft-deleted;
@@ -126,7 +127,18 @@ struct RegistryCopy {
             throw Refusal(description: "\(target.displayName): cannot enter IMPORT mode: \(error.message)")
         }
 
-        let state = WriteState.Shared(WriteState(deletedAtTarget: Set(existing.filter { $0.value.deleted }.keys)))
+        // A named context's subjects take their mode from the context, then from `:.__GLOBAL:`, not from `/mode`.
+        var enteredImport: Set<String> = []
+        for context in Set(snapshot.versions.map(\.context)).subtracting([QualifiedSubject.defaultContext]).sorted() {
+            let scope = QualifiedSubject.prefix(ofContext: context)
+            do {
+                try await target.setMode(.import, subject: scope, force: true)
+                enteredImport.insert(scope)
+            } catch {
+                report.failures.append("putting context \(context) in IMPORT mode: \(error.message)")
+            }
+        }
+        let state = WriteState.Shared(WriteState(deletedAtTarget: Set(existing.filter { $0.value.deleted }.keys), temporaryModes: enteredImport))
         let writing = CopyProgress("writing \(target.displayName)", total: pending.count)
         let earlierWithSameId = Self.earlierVersionsWithSameId(snapshot.versions)
         for wave in Self.waves(pending) {
@@ -159,7 +171,13 @@ struct RegistryCopy {
                 report.failures.append("config of \(scope ?? "the registry"): \(error.message)")
             }
         }
-        let temporaryModes = state.lock.withLock { $0.temporaryModes }
+        var temporaryModes = state.lock.withLock { $0.temporaryModes }
+        if previousMode == .import || !existing.isEmpty {
+            // An interrupted copy may have left subjects in IMPORT mode of their own.
+            for subject in Set(snapshot.versions.map(\.subject)) where snapshot.modes[subject] == nil && !temporaryModes.contains(subject) {
+                if try await target.mode(subject: subject) == .import { temporaryModes.insert(subject) }
+            }
+        }
         for scope in Set(snapshot.modes.keys.compactMap { $0 }).union(temporaryModes).sorted() {
             do {
                 if let mode = snapshot.modes[scope] {
@@ -204,7 +222,7 @@ struct RegistryCopy {
 
     struct WriteState {
         var deletedAtTarget: Set<SubjectVersion>
-        /// Subjects given IMPORT mode of their own because theirs refused the copy; their source mode replaces it.
+        /// Subjects and contexts given IMPORT mode for the copy; their source mode, or none, replaces it.
         var temporaryModes: Set<String> = []
         var softDeletedEarly = 0
 
