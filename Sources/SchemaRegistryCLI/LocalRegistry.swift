@@ -21,10 +21,12 @@ struct LocalRegistry: RegistryEndpoint {
         try Self.mapped { () throws(RegistryError) in try registry.versions(subject: subject, includeDeleted: includeDeleted, deletedOnly: false) }
     }
 
+    func allVersions(subjectPrefix: String, offset: Int, limit: Int) async throws(SchemaRegistryError) -> [RegisteredSchema]? {
+        registry.schemas(subjectPrefix: subjectPrefix, includeDeleted: true, latestOnly: false, offset: offset, limit: limit).map(Self.registered)
+    }
+
     func version(subject: String, version: Int) async throws(SchemaRegistryError) -> RegisteredSchema {
-        let found = try Self.mapped { () throws(RegistryError) in try registry.version(subject: subject, .number(version), includeDeleted: true) }
-        return RegisteredSchema(
-            subject: found.subject, version: found.version, id: found.schema.id, guid: found.schema.guid, schema: Self.info(found.schema))
+        Self.registered(try Self.mapped { () throws(RegistryError) in try registry.version(subject: subject, .number(version), includeDeleted: true) })
     }
 
     func schema(id: Int, context: String) async throws(SchemaRegistryError) -> SchemaInfo {
@@ -74,6 +76,12 @@ struct LocalRegistry: RegistryEndpoint {
 
     func deleteSubject(_ subject: String, permanent: Bool) async throws(SchemaRegistryError) {
         _ = try Self.mapped { () throws(RegistryError) in try registry.deleteSubject(subject, permanent: permanent) }
+    }
+
+    private static func registered(_ version: RegisteredVersion) -> RegisteredSchema {
+        RegisteredSchema(
+            subject: version.subject, version: version.version, id: version.schema.id, guid: version.schema.guid,
+            schema: info(version.schema))
     }
 
     private static func info(_ schema: StoredSchema) -> SchemaInfo {

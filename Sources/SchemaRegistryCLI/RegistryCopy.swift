@@ -115,7 +115,8 @@ struct RegistryCopy {
             report.plan = pending.map { "register \($0.subject) version \($0.version) id \($0.id)" }
                 + deletions.map { "soft-delete \($0.subject) version \($0.version)" }
                 + snapshot.configs.sorted { ($0.key ?? "") < ($1.key ?? "") }.map { "set config of \($0.key ?? "the registry") to \(JSONWriter.write($0.value.json(.read)))" }
-                + snapshot.modes.sorted { ($0.key ?? "") < ($1.key ?? "") }.map { "set mode of \($0.key ?? "the registry") to \($0.value.rawValue)" }
+                + snapshot.modes.filter { $0.key != nil || options.globalModeFromSource }.sorted { ($0.key ?? "") < ($1.key ?? "") }
+                .map { "set mode of \($0.key ?? "the registry") to \($0.value.rawValue)" }
             report.seconds = Self.seconds(since: started)
             return report
         }

@@ -14,6 +14,9 @@ protocol RegistryEndpoint: Sendable {
     /// Qualified subjects of every context, sorted; with `includeDeleted` also those with only soft-deleted versions.
     func subjects(includeDeleted: Bool) async throws(SchemaRegistryError) -> [String]
     func versions(subject: String, includeDeleted: Bool) async throws(SchemaRegistryError) -> [Int]
+    /// A page of every version, soft-deleted ones included, of the subjects `subjectPrefix` selects (`GET /schemas`),
+    /// by subject then version; nil when the registry has no such listing.
+    func allVersions(subjectPrefix: String, offset: Int, limit: Int) async throws(SchemaRegistryError) -> [RegisteredSchema]?
     /// One version, soft-deleted or not.
     func version(subject: String, version: Int) async throws(SchemaRegistryError) -> RegisteredSchema
     /// The schema with this id in `context`.

@@ -39,31 +39,35 @@ struct RegistrySnapshot: Sendable {
         var snapshot = RegistrySnapshot()
         let subjects = try await source.subjects(includeDeleted: true).filter { inScope($0, prefix: prefix) }
         let live = Set(try await source.subjects(includeDeleted: false))
+        let contexts = try await source.contexts()
+        let listed = try await listing(source, prefixes: prefix.map { [$0] } ?? contexts.map(QualifiedSubject.prefix(ofContext:)), progress: progress)
         let perSubject = try await Parallel.map(subjects, width: width) { subject async throws -> [Version] in
-            // A subject deleted while it is read is left out, as if it had gone just before.
-            guard let all = try await source.unlessNotFound({ () async throws(SchemaRegistryError) in
-                try await source.versions(subject: subject, includeDeleted: true)
-            }) else { return [] }
             let liveVersions: Set<Int> =
                 live.contains(subject)
                 ? Set(try await source.unlessNotFound({ () async throws(SchemaRegistryError) in
                     try await source.versions(subject: subject, includeDeleted: false)
                 }) ?? []) : []
-            var versions: [Version] = []
-            for number in all.sorted() {
-                guard let found = try await source.unlessNotFound({ () async throws(SchemaRegistryError) in
-                    try await source.version(subject: subject, version: number)
-                }) else { continue }
-                versions.append(Version(
-                    subject: subject, version: number, id: found.id, schema: found.schema, deleted: !liveVersions.contains(number)))
-                progress.advance()
+            // Version by version when the listing lacks the subject (no listing, or the subject came meanwhile).
+            var found = listed?[subject] ?? []
+            if found.isEmpty {
+                // A subject deleted while it is read is left out, as if it had gone just before.
+                let all = try await source.unlessNotFound({ () async throws(SchemaRegistryError) in
+                    try await source.versions(subject: subject, includeDeleted: true)
+                }) ?? []
+                for number in all.sorted() {
+                    guard let version = try await source.unlessNotFound({ () async throws(SchemaRegistryError) in
+                        try await source.version(subject: subject, version: number)
+                    }) else { continue }
+                    found.append(version)
+                    progress.advance()
+                }
             }
-            return versions
+            return found.map { Version(subject: subject, version: $0.version, id: $0.id, schema: $0.schema, deleted: !liveVersions.contains($0.version)) }
         }
         snapshot.versions = perSubject.flatMap { $0 }
 
         var scopes: [String?] = subjects
-        for context in try await source.contexts() where context != QualifiedSubject.defaultContext {
+        for context in contexts where context != QualifiedSubject.defaultContext {
             let key = QualifiedSubject.prefix(ofContext: context)
             if inScope(key, prefix: prefix) { scopes.append(key) }
         }
@@ -87,6 +91,35 @@ struct RegistrySnapshot: Sendable {
             if let maxId = try await source.maxSchemaId(context: context, knownId: id) { snapshot.maxIds[context] = maxId }
         }
         return snapshot
+    }
+}
+
+extension RegistrySnapshot {
+    /// Every version of the subjects the prefixes select, by subject, read a page at a time (`GET /schemas`); nil when
+    /// the registry has no such listing.
+    fileprivate static func listing(_ source: any RegistryEndpoint, prefixes: [String], progress: CopyProgress) async throws
+        -> [String: [RegisteredSchema]]?
+    {
+        let limit = 1000
+        var bySubject: [String: [RegisteredSchema]] = [:]
+        var seen: Set<SubjectVersion> = []
+        for prefix in prefixes {
+            var offset = 0
+            while true {
+                guard let page = try await source.allVersions(subjectPrefix: prefix, offset: offset, limit: limit) else { return nil }
+                var added = 0
+                for version in page where seen.insert(SubjectVersion(subject: version.subject, version: version.version)).inserted {
+                    bySubject[version.subject, default: []].append(version)
+                    progress.advance()
+                    added += 1
+                }
+                // A registry may cap a page below `limit`: only a page with nothing new ends the listing (also one that
+                // ignores `offset`).
+                if added == 0 { break }
+                offset += page.count
+            }
+        }
+        return bySubject
     }
 }
 

@@ -22,6 +22,14 @@ struct RemoteRegistry: RegistryEndpoint {
         try await client.versions(subject: subject, includeDeleted: includeDeleted)
     }
 
+    func allVersions(subjectPrefix: String, offset: Int, limit: Int) async throws(SchemaRegistryError) -> [RegisteredSchema]? {
+        do {
+            return try await client.schemas(subjectPrefix: subjectPrefix, includeDeleted: true, offset: offset, limit: limit)
+        } catch where error.httpStatus == 404 || error.httpStatus == 405 {
+            return nil
+        }
+    }
+
     func version(subject: String, version: Int) async throws(SchemaRegistryError) -> RegisteredSchema {
         try await client.version(subject: subject, version: version, includeDeleted: true)
     }

@@ -205,6 +205,27 @@ public final class SchemaRegistryClient: Sendable {
         return try WireShapes.registeredSchema(response, subject: subject)
     }
 
+    /// One page of every version of the subjects `subjectPrefix` selects (`GET /schemas`), by subject then
+    /// version; soft-deleted ones too with `includeDeleted`. Registries cap a page (Confluent's default: 1,000).
+    public func schemas(subjectPrefix: String, includeDeleted: Bool, offset: Int, limit: Int) async throws(SchemaRegistryError)
+        -> [RegisteredSchema]
+    {
+        let query = [("subjectPrefix", subjectPrefix), ("offset", String(offset)), ("limit", String(limit))]
+            + Self.flag("deleted", includeDeleted)
+        let response = try await connection.call("GET", "/schemas", query: query)
+        guard let entries = response.arrayValue else {
+            throw SchemaRegistryError(kind: .invalidResponse, errorCode: SchemaRegistryError.Code.invalidResponse, message: "expected an array of schemas")
+        }
+        var result: [RegisteredSchema] = []
+        for entry in entries {
+            guard let subject = entry["subject"]?.stringValue else {
+                throw SchemaRegistryError(kind: .invalidResponse, errorCode: SchemaRegistryError.Code.invalidResponse, message: "a schema without a subject")
+            }
+            result.append(try WireShapes.registeredSchema(entry, subject: subject))
+        }
+        return result
+    }
+
     /// The highest id the registry has issued in the context of `subject` (a plain subject or nil: the default
     /// context), hard-deleted ids included (`fetchMaxId`). `knownId` must be an id the registry holds there; nil
     /// when the registry does not report the highest id.

@@ -152,6 +152,31 @@ import TestSupport
         #expect(try Self.dump(target.dbPath) == original)
     }
 
+    @Test func aSourceBehindBasicAuthIsReadWithTheCredentialsGiven() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let user = try runCLI(["passwd", "--user", "admin", "--algorithm", "sha1"], stdin: "secret\n")
+        try #require(user.status == 0, "\(user.stderr)")
+        let authFile = folder.appendingPathComponent("auth.json").path
+        try #"{"users": [\#(user.stdout)], "permissions": [{"username": "admin", "operation": "Write", "resource": ".*"}]}"#
+            .write(toFile: authFile, atomically: true, encoding: .utf8)
+        let source = try TestServer.start(arguments: ["--auth-file", authFile])
+        let registered = try runProcess(URL(fileURLWithPath: "/usr/bin/curl"), [
+            "-s", "-u", "admin:secret", "-X", "POST", "-H", "Content-Type: application/vnd.schemaregistry.v1+json",
+            "--data", #"{"schema":"\"int\""}"#, source.url.absoluteString + "/subjects/locked/versions",
+        ])
+        try #require(registered.stdout.contains(#""id":1"#), "\(registered.stdout)")
+
+        let database = folder.appendingPathComponent("copy.db").path
+        let refused = try runCLI(["import", "--from", source.url.absoluteString, "--to", database])
+        #expect(refused.status == 2 && refused.stderr.contains("401"), "\(refused.stderr)")
+        let imported = try runCLI(["import", "--from", source.url.absoluteString, "--from-basic-auth", "admin:secret", "--to", database])
+        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
+        #expect(try Self.dump(database).contains(#""kind":"version","subject":"locked","version":1,"id":1,"deleted":false"#))
+        let wrongSide = try runCLI(["import", "--from", source.url.absoluteString, "--to", database, "--to-basic-auth", "admin:secret"])
+        #expect(wrongSide.status == 2 && wrongSide.stderr.contains("apply to a registry URL"), "\(wrongSide.stderr)")
+    }
+
     @Test func aConflictAtTheTargetIsReportedAndNotOverwritten() throws {
         let source = try Self.populatedServer()
         let target = try TestServer.start()
