@@ -206,17 +206,26 @@ struct RegistryCopy {
     private func targetHolding(_ snapshot: RegistrySnapshot) async throws -> [SubjectVersion: (id: Int, deleted: Bool)] {
         let held = Set(try await target.subjects(includeDeleted: true))
         let wanted = Dictionary(grouping: snapshot.versions.filter { held.contains($0.subject) }, by: \.subject)
+        guard !wanted.isEmpty else { return [:] }
+        let contexts = Set(wanted.keys.map { QualifiedSubject.context(of: $0) }).sorted()
+        let listed = try await RegistrySnapshot.listing(
+            target, prefixes: contexts.map(QualifiedSubject.prefix(ofContext:)), progress: CopyProgress("reading \(target.displayName)"))
         let target = self.target
         let found = try await Parallel.map(Array(wanted.keys), width: options.width) { subject async throws -> [(SubjectVersion, (id: Int, deleted: Bool))] in
-            let all = try await target.unlessNotFound { () async throws(SchemaRegistryError) in try await target.versions(subject: subject, includeDeleted: true) } ?? []
             let live = Set(try await target.unlessNotFound { () async throws(SchemaRegistryError) in try await target.versions(subject: subject, includeDeleted: false) } ?? [])
             let sourceVersions = Set((wanted[subject] ?? []).map(\.version))
-            var pairs: [(SubjectVersion, (id: Int, deleted: Bool))] = []
-            for number in all where sourceVersions.contains(number) {
-                let version = try await target.version(subject: subject, version: number)
-                pairs.append((SubjectVersion(subject: subject, version: number), (version.id, !live.contains(number))))
+            var ids: [Int: Int] = [:]
+            if let listed {
+                for version in listed[subject] ?? [] { ids[version.version] = version.id }
+            } else {
+                let all = try await target.unlessNotFound { () async throws(SchemaRegistryError) in try await target.versions(subject: subject, includeDeleted: true) } ?? []
+                for number in all where sourceVersions.contains(number) {
+                    ids[number] = try await target.version(subject: subject, version: number).id
+                }
             }
-            return pairs
+            return ids.filter { sourceVersions.contains($0.key) }.map { number, id in
+                (SubjectVersion(subject: subject, version: number), (id, !live.contains(number)))
+            }
         }
         return Dictionary(found.flatMap { $0 }, uniquingKeysWith: { first, _ in first })
     }

@@ -97,7 +97,7 @@ struct RegistrySnapshot: Sendable {
 extension RegistrySnapshot {
     /// Every version of the subjects the prefixes select, by subject, read a page at a time (`GET /schemas`); nil when
     /// the registry has no such listing.
-    fileprivate static func listing(_ source: any RegistryEndpoint, prefixes: [String], progress: CopyProgress) async throws
+    static func listing(_ source: any RegistryEndpoint, prefixes: [String], progress: CopyProgress) async throws
         -> [String: [RegisteredSchema]]?
     {
         let limit = 1000
