@@ -96,6 +96,20 @@ import TestSupport
         #expect(try Self.dump(database) == original)
     }
 
+    @Test func importIntoPostgreSQLThenFromItIntoAServer() throws {
+        let source = try Self.populatedServer()
+        let original = try Self.dump(source.dbPath)
+        let uri = try TestPostgres.shared().createDatabase()
+        let intoPostgres = try runCLI(["import", "--from", source.url.absoluteString, "--to", uri])
+        #expect(intoPostgres.status == 0, "\(intoPostgres.stdout)\(intoPostgres.stderr)")
+        #expect(try Self.dump(uri) == original)
+        // A database can be the source too.
+        let target = try TestServer.start()
+        let fromPostgres = try runCLI(["import", "--from", uri, "--to", target.url.absoluteString])
+        #expect(fromPostgres.status == 0, "\(fromPostgres.stdout)\(fromPostgres.stderr)")
+        #expect(try Self.dump(target.dbPath) == original)
+    }
+
     @Test func aSubjectPrefixLimitsTheCopy() throws {
         let source = try Self.populatedServer()
         let folder = try Self.temporaryFolder()
