@@ -61,7 +61,8 @@ struct CompatRegistry {
         }
     }
 
-    private static func withoutCredentials(_ url: URL) -> String {
+    /// A URL as messages show it: without `user:password@`.
+    static func withoutCredentials(_ url: URL) -> String {
         guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return url.absoluteString }
         components.user = nil
         components.password = nil

@@ -31,7 +31,14 @@ struct RegistryOptions: ParsableArguments {
 
     /// A client for `--registry`; a usable URL and settings are the caller's to require.
     func client() throws(SchemaRegistryError) -> SchemaRegistryClient {
-        var configuration = try SchemaRegistryConfiguration(url: registry ?? "")
+        try Self.client(url: registry ?? "", basicAuth: basicAuth, caFile: caFile, certFile: certFile, keyFile: keyFile)
+    }
+
+    /// A client for `url` with these credentials and TLS files, as every command that talks to a registry makes it.
+    static func client(url: String, basicAuth: String?, caFile: String?, certFile: String?, keyFile: String?)
+        throws(SchemaRegistryError) -> SchemaRegistryClient
+    {
+        var configuration = try SchemaRegistryConfiguration(url: url)
         if let basicAuth {
             guard basicAuth.contains(":") else {
                 throw SchemaRegistryError(kind: .invalidConfiguration, errorCode: -1, message: "--basic-auth must be user:password")

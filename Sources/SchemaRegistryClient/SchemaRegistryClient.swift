@@ -193,6 +193,93 @@ public final class SchemaRegistryClient: Sendable {
                 query: Self.flag("permanent", permanent)))
     }
 
+    // MARK: Reading and writing a whole registry, for moving one (never cached)
+
+    /// One version of a subject, also when it is soft-deleted (`deleted=true`). Never cached: a migration reads what
+    /// the registry holds now.
+    public func version(subject: String, version: Int, includeDeleted: Bool) async throws(SchemaRegistryError)
+        -> RegisteredSchema
+    {
+        let response = try await connection.call(
+            "GET", "/subjects/\(Self.segment(subject))/versions/\(version)", query: Self.flag("deleted", includeDeleted))
+        return try WireShapes.registeredSchema(response, subject: subject)
+    }
+
+    /// One page of every version of the subjects `subjectPrefix` selects (`GET /schemas`), by subject then
+    /// version; soft-deleted ones too with `includeDeleted`. Registries cap a page (Confluent's default: 1,000).
+    public func schemas(subjectPrefix: String, includeDeleted: Bool, offset: Int, limit: Int) async throws(SchemaRegistryError)
+        -> [RegisteredSchema]
+    {
+        let query = [("subjectPrefix", subjectPrefix), ("offset", String(offset)), ("limit", String(limit))]
+            + Self.flag("deleted", includeDeleted)
+        let response = try await connection.call("GET", "/schemas", query: query)
+        guard let entries = response.arrayValue else {
+            throw SchemaRegistryError(kind: .invalidResponse, errorCode: SchemaRegistryError.Code.invalidResponse, message: "expected an array of schemas")
+        }
+        var result: [RegisteredSchema] = []
+        for entry in entries {
+            guard let subject = entry["subject"]?.stringValue else {
+                throw SchemaRegistryError(kind: .invalidResponse, errorCode: SchemaRegistryError.Code.invalidResponse, message: "a schema without a subject")
+            }
+            result.append(try WireShapes.registeredSchema(entry, subject: subject))
+        }
+        return result
+    }
+
+    /// The highest id the registry has issued in the context of `subject` (a plain subject or nil: the default
+    /// context), hard-deleted ids included (`fetchMaxId`). `knownId` must be an id the registry holds there; nil
+    /// when the registry does not report the highest id.
+    public func maxSchemaId(knownId: Int, subject: String? = nil) async throws(SchemaRegistryError) -> Int? {
+        var query: [(String, String)] = [("fetchMaxId", "true")]
+        if let subject { query.append(("subject", subject)) }
+        let response = try await connection.call("GET", "/schemas/ids/\(knownId)", query: query)
+        return response["maxId"]?.numberValue?.int64Value.flatMap { Int(exactly: $0) }
+    }
+
+    /// Registers a schema with the id and version it has elsewhere; the registry or subject must be in IMPORT mode.
+    /// Returns the id the registry answers with.
+    public func register(subject: String, schema: SchemaInfo, id: Int, version: Int) async throws(SchemaRegistryError)
+        -> Int
+    {
+        var body = WireShapes.requestBody(schema)
+        if case .object(var object) = body {
+            object["id"] = .number(JSONNumber(id))
+            object["version"] = .number(JSONNumber(version))
+            body = .object(object)
+        }
+        return try WireShapes.id(try await connection.call("POST", "/subjects/\(Self.segment(subject))/versions", body: body))
+    }
+
+    /// The registry's contexts (`GET /contexts`), `.` (the default context) included.
+    public func contexts() async throws(SchemaRegistryError) -> [String] {
+        try WireShapes.strings(try await connection.call("GET", "/contexts"))
+    }
+
+    /// The mode (`READWRITE`, `READONLY`, `IMPORT`…) of a subject or context, or of the registry when `subject` is nil.
+    /// A subject without a mode of its own is 40409 unless `defaultToGlobal`.
+    public func mode(subject: String? = nil, defaultToGlobal: Bool = false) async throws(SchemaRegistryError) -> String {
+        let path = subject.map { "/mode/\(Self.segment($0))" } ?? "/mode"
+        return try WireShapes.mode(try await connection.call("GET", path, query: Self.flag("defaultToGlobal", defaultToGlobal)))
+    }
+
+    /// Sets the mode of a subject or context, or of the registry when `subject` is nil. `force` enters IMPORT even
+    /// while subjects exist in scope.
+    @discardableResult
+    public func setMode(_ mode: String, subject: String? = nil, force: Bool = false) async throws(SchemaRegistryError)
+        -> String
+    {
+        let path = subject.map { "/mode/\(Self.segment($0))" } ?? "/mode"
+        return try WireShapes.mode(
+            try await connection.call("PUT", path, query: Self.flag("force", force), body: ["mode": .string(mode)]))
+    }
+
+    /// Removes the mode of a subject or context, or the registry's own, and returns what it was.
+    @discardableResult
+    public func deleteMode(subject: String? = nil) async throws(SchemaRegistryError) -> String {
+        let path = subject.map { "/mode/\(Self.segment($0))" } ?? "/mode"
+        return try WireShapes.mode(try await connection.call("DELETE", path))
+    }
+
     // MARK: Synchronous cache peeks, for hot paths
 
     /// The schema with this id if it is cached; never touches the network.

@@ -94,6 +94,12 @@ enum WireShapes {
         return config
     }
 
+    /// Reads `{"mode": "…"}`.
+    static func mode(_ value: JSONValue) throws(SchemaRegistryError) -> String {
+        guard let mode = value["mode"]?.stringValue else { throw missing("mode", in: value) }
+        return mode.uppercased()
+    }
+
     private static func int(_ value: JSONValue?) -> Int? {
         value?.numberValue?.int64Value.flatMap { Int(exactly: $0) }
     }
