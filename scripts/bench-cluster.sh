@@ -13,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/wait-for-registry.sh
+source scripts/lib/nginx.sh
 
 duration=${DURATION:-10}
 samples=${SAMPLES:-300}
@@ -157,23 +158,7 @@ mkdir -p "$work/www/schemas/ids" "$work/nginx"
 curl -sf "${urls[1]}/schemas/ids/$id" >"$work/www/schemas/ids/$id"
 chmod -R a+rX "$work/www"
 nginx_port=$(free_port)
-cat >"$work/nginx/nginx.conf" <<CONF
-daemon off;
-worker_processes $(nproc);
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    keepalive_requests 100000000;
-    client_body_temp_path $work/nginx/body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
-    server { listen 127.0.0.1:$nginx_port; root $work/www; default_type application/vnd.schemaregistry.v1+json; }
-}
-CONF
+write_nginx_conf "$work/nginx" "$nginx_port" "$(nproc)" "$work/www"
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$nginx_port/schemas/ids/$id" >/dev/null 2>&1 && break; sleep 0.05; done

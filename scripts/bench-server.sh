@@ -18,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/wait-for-registry.sh
+source scripts/lib/nginx.sh
 
 duration=${DURATION:-10}
 scratch=${SCRATCH_PATH:-.build}
@@ -60,27 +61,7 @@ curl -sf "$url/schemas/ids/$id" >"$work/www/schemas/ids/$id"
 curl -sf "$url/subjects/bench-value/versions/latest" >"$work/www/subjects/bench-value/versions/latest"
 chmod -R a+rX "$work/www"
 nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat >"$work/nginx/nginx.conf" <<CONF
-daemon off;
-worker_processes $threads;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    keepalive_requests 100000000;
-    client_body_temp_path $work/nginx/body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
-    server {
-        listen 127.0.0.1:$nginx_port;
-        root $work/www;
-        default_type application/vnd.schemaregistry.v1+json;
-    }
-}
-CONF
+write_nginx_conf "$work/nginx" "$nginx_port" "$threads" "$work/www"
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 nginx_pid=$!
 for _ in $(seq 100); do
