@@ -148,7 +148,10 @@ public final class PostgresRegistryStore: SharedRegistryStore, @unchecked Sendab
     /// What a node at `position` lacks: the log's newer entries, or everything when some of them are gone.
     private func feed(after position: ChangePosition) throws(PostgresError) -> ChangeFeed {
         let (oldest, newest) = try logBounds()
-        if newest <= position { return .changes([], position: position) }
+        // A log behind the node lost commits the node has seen (a backup restored, a failover to a replica that
+        // lagged): the database is the truth, so the node starts again from it.
+        if newest < position { return .reload(try load(), position: newest) }
+        if newest == position { return .changes([], position: position) }
         if oldest > position + 1 { return .reload(try load(), position: newest) }
         var changes: [StoreChange] = []
         try connection.run("SELECT seq, entry FROM changes WHERE seq > $1 ORDER BY seq", [String(position)]) { row throws(PostgresError) in

@@ -14,6 +14,7 @@ public final class TestPostgres: @unchecked Sendable {
     /// Holds `data/`, the server's log, its socket and the password file.
     public let folder: URL
     private let binaries: URL
+    private let durable: Bool
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -31,12 +32,14 @@ public final class TestPostgres: @unchecked Sendable {
     }()
 
     /// Starts a cluster of this test's own; `remove()` (or releasing it) stops it and deletes its folder.
-    public static func start() throws(Failure) -> TestPostgres {
+    /// `durable` keeps PostgreSQL's default durability (fsync, synchronous commit), for tests that crash the server
+    /// and count what survived; the others run without, for speed.
+    public static func start(durable: Bool = false) throws(Failure) -> TestPostgres {
         let binaries = try findBinaries()
         removeAbandonedClusters(binaries)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "\(folderPrefix)\(getpid())-\(UUID().uuidString.prefix(8))")
-        let cluster = try TestPostgres(folder: folder, binaries: binaries)
+        let cluster = try TestPostgres(folder: folder, binaries: binaries, durable: durable)
         do {
             try cluster.initialize()
             try cluster.startServer()
@@ -47,8 +50,9 @@ public final class TestPostgres: @unchecked Sendable {
         return cluster
     }
 
-    private init(folder: URL, binaries: URL) throws(Failure) {
+    private init(folder: URL, binaries: URL, durable: Bool = false) throws(Failure) {
         self.folder = folder
+        self.durable = durable
         self.binaries = binaries
         password = UUID().uuidString
         port = try Self.freePort()
@@ -96,11 +100,9 @@ public final class TestPostgres: @unchecked Sendable {
 
     /// Starts the server on the cluster's port; returns once it accepts connections.
     public func startServer() throws(Failure) {
-        let options = [
-            "-p \(port)", "-k '\(folder.path)'", "-c listen_addresses=127.0.0.1",
-            // Durability is not under test here; speed is welcome.
-            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
-        ]
+        var options = ["-p \(port)", "-k '\(folder.path)'", "-c listen_addresses=127.0.0.1"]
+        // Where durability is not under test, speed is welcome.
+        if !durable { options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"] }
         do {
             try runAsOwner(
                 binaries.appendingPathComponent("pg_ctl"),

@@ -164,4 +164,20 @@ struct ClusterTests {
         }
         #expect(rest == [.insertVersion(StoredVersion(subject: "s2", version: 1, schemaId: 1, deleted: false))])
     }
+
+    @Test("a node finding the database's log behind it (commits lost to a restore or a lagging replica) reloads from the database")
+    func databaseBehindTheNodeMeansReload() throws {
+        let cluster = try TestPostgres.shared()
+        let uri = try cluster.createDatabase()
+        let registry = try Registry(store: PostgresRegistryStore(uri: uri))
+        for i in 0..<3 { _ = try registry.register(subject: "s\(i)", request(userV1), normalize: false) }
+        // The database as it was after the first commit.
+        try cluster.psql(
+            "DELETE FROM versions WHERE subject <> 's0'; DELETE FROM changes WHERE seq > 1",
+            database: String(uri.split(separator: "/").last!))
+        try registry.catchUp()
+        #expect(registry.subjects(prefix: "", includeDeleted: true, deletedOnly: false) == ["s0"])
+        // And goes on from there: the next version is the database's next.
+        #expect(try registry.register(subject: "s1", request(userV1), normalize: false).version == 1)
+    }
 }

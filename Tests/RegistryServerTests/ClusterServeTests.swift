@@ -29,7 +29,8 @@ struct ClusterServeTests {
 
     @Test("PostgreSQL shut down at once and restarted under load: 5xx answers in bounded time, health follows, nodes recover")
     func databaseOutageUnderLoad() throws {
-        let cluster = try TestPostgres.start()
+        // Acknowledged means durable only with PostgreSQL's own durability on.
+        let cluster = try TestPostgres.start(durable: true)
         defer { cluster.remove() }
         let uri = try cluster.createDatabase()
         let nodes = try (0..<2).map { _ in try TestServer.start(dbPath: uri) }
