@@ -84,26 +84,42 @@ struct ClusterServeTests {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
+        // Gathered as it comes rather than read to the end: a server another test starts meanwhile may inherit the
+        // pipes' write ends, and the end of file would then wait for that server.
+        let out = CollectedText(output.fileHandleForReading), err = CollectedText(errors.fileHandleForReading)
         try process.run()
-        let firstLine = readLine(output.fileHandleForReading)
-        #expect(firstLine == "phase 1 done", "\(firstLine)")
+        #expect(out.waitFor("phase 1 done\n", seconds: 120), "stdout:\n\(out.text)\nstderr:\n\(err.text)")
         nodes[0].kill()
         input.fileHandleForWriting.write(Data("go\n".utf8))
-        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "stdout:\n\(out)\nstderr:\n\(err)")
-        #expect(out.contains("failover: all steps passed"))
+        #expect(out.waitFor("failover: all steps passed", seconds: 5), "stdout:\n\(out.text)\nstderr:\n\(err.text)")
+        #expect(process.terminationStatus == 0, "stdout:\n\(out.text)\nstderr:\n\(err.text)")
+    }
+}
+
+/// A pipe's text, gathered in the background.
+final class CollectedText: Sendable {
+    private let collected = Mutex("")
+
+    init(_ handle: FileHandle) {
+        handle.readabilityHandler = { [weak self] handle in
+            guard let self else { return }
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
+            self.collected.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
     }
 
-    private func readLine(_ handle: FileHandle) -> String {
-        var bytes: [UInt8] = []
-        while true {
-            let byte = handle.readData(ofLength: 1)
-            guard let first = byte.first, first != UInt8(ascii: "\n") else { break }
-            bytes.append(first)
+    var text: String { collected.withLock { $0 } }
+
+    /// Whether `marker` shows up within `seconds`.
+    func waitFor(_ marker: String, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if text.contains(marker) { return true }
+            Thread.sleep(forTimeInterval: 0.02)
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return text.contains(marker)
     }
 }
 
