@@ -13,7 +13,7 @@ public final class Registry: Sendable {
     /// The store again when other nodes share it; nil for one node's own store.
     private let shared: (any SharedRegistryStore)?
     /// The shared store's change log position that `index` includes. Only the leader of `writes` changes it.
-    private let position = Atomic<ChangePosition>(0)
+    private let position = Mutex(ChangePosition.start)
     /// The committed state: what every read sees.
     private let index: Mutex<RegistryIndex>
     /// The committed state plus the batch being committed. Only the leader of `writes` touches it;
@@ -37,7 +37,7 @@ public final class Registry: Sendable {
             self.shared = shared
             let (loaded, position) = try shared.loadAllWithPosition()
             contents = loaded
-            self.position.store(position, ordering: .relaxed)
+            self.position.withLock { $0 = position }
         } else {
             shared = nil
             contents = try store.loadAll()
@@ -94,7 +94,7 @@ public final class Registry: Sendable {
             }
             parsedSchemas.withLock { $0.removeAll() }
         }
-        position.store(feed.position, ordering: .relaxed)
+        position.withLock { $0 = feed.position }
     }
 
     // MARK: Registration and lookup
@@ -567,7 +567,7 @@ public final class Registry: Sendable {
         }
         do throws(RegistryError) {
             if let shared {
-                let current = position.load(ordering: .relaxed)
+                let current = position.withLock { $0 }
                 if batch.allSatisfy(\.isCatchUp) {
                     absorb(try shared.changes(after: current))
                     plan()
@@ -578,7 +578,7 @@ public final class Registry: Sendable {
                         plan()
                         return changes
                     }
-                    position.store(committed, ordering: .relaxed)
+                    position.withLock { $0 = committed }
                 }
             } else {
                 plan()

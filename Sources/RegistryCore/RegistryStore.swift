@@ -38,8 +38,23 @@ public protocol SharedRegistryStore: RegistryStore {
     func waitForChanges(timeout: Duration) -> Bool
 }
 
-/// A place in a shared store's change log: the number of the last entry included.
-public typealias ChangePosition = Int64
+/// A place in a shared store's change log: the number of the last entry included, and that entry's token, a
+/// random value written with it. A database that lost entries a node has seen (a backup restored, a failover to a
+/// replica that lagged) and has since written others under the same numbers gives itself away by the token.
+public struct ChangePosition: Sendable, Hashable, CustomStringConvertible {
+    public var number: Int64
+    public var token: String
+
+    public init(number: Int64, token: String) {
+        self.number = number
+        self.token = token
+    }
+
+    /// Before the first entry.
+    public static let start = ChangePosition(number: 0, token: "")
+
+    public var description: String { "\(number)" }
+}
 
 /// What a node must apply to catch up.
 public enum ChangeFeed: Sendable {

@@ -68,10 +68,17 @@ public final class PostgresRegistryStore: SharedRegistryStore, @unchecked Sendab
             // a read-only database), so it asks.
             return try writing { () throws(PostgresError) in try transaction("BEGIN") { () throws(PostgresError) in try checkWritable() } }
         }
-        _ = try commit(after: .max) { _ throws(RegistryError) in changes }
+        _ = try commit(after: nil) { _ throws(RegistryError) in changes }
     }
 
     public func commit(after position: ChangePosition, _ plan: (ChangeFeed) throws(RegistryError) -> [StoreChange])
+        throws(RegistryError) -> ChangePosition
+    {
+        try commit(after: Optional(position), plan)
+    }
+
+    /// `position` nil: a write from outside any registry (a restore, a copy), which follows nothing.
+    private func commit(after position: ChangePosition?, _ plan: (ChangeFeed) throws(RegistryError) -> [StoreChange])
         throws(RegistryError) -> ChangePosition
     {
         var planFailure: RegistryError?
@@ -80,7 +87,8 @@ public final class PostgresRegistryStore: SharedRegistryStore, @unchecked Sendab
                 try transaction("BEGIN") { () throws(PostgresError) -> ChangePosition in
                     try connection.run("SELECT pg_advisory_xact_lock($1)", [String(Self.writeLock)])
                     // Under the lock no other commit can happen, so what this transaction reads of the log is all of it.
-                    let feed = position == .max ? ChangeFeed.changes([], position: try logBounds().newest) : try feed(after: position)
+                    let feed: ChangeFeed
+                    if let position { feed = try self.feed(after: position) } else { feed = .changes([], position: try logBounds().newest) }
                     let changes: [StoreChange]
                     do throws(RegistryError) { changes = try plan(feed) } catch {
                         planFailure = error
@@ -88,11 +96,13 @@ public final class PostgresRegistryStore: SharedRegistryStore, @unchecked Sendab
                     }
                     guard !changes.isEmpty else { return feed.position }
                     for change in changes { try write(change) }
-                    let entry = feed.position + 1
-                    try connection.run("INSERT INTO changes (seq, entry) VALUES ($1, $2)", [String(entry), StoreChange.logText(of: changes)])
-                    try connection.run("SELECT pg_notify($1, $2)", [Self.channel, String(entry)])
-                    if entry % 1_000 == 0 {
-                        try connection.run("DELETE FROM changes WHERE seq <= $1", [String(entry - Self.retainedEntries)])
+                    let entry = ChangePosition(number: feed.position.number + 1, token: Self.newToken())
+                    try connection.run(
+                        "INSERT INTO changes (seq, token, entry) VALUES ($1, $2, $3)",
+                        [String(entry.number), entry.token, StoreChange.logText(of: changes)])
+                    try connection.run("SELECT pg_notify($1, $2)", [Self.channel, String(entry.number)])
+                    if entry.number % 1_000 == 0 {
+                        try connection.run("DELETE FROM changes WHERE seq <= $1", [String(entry.number - Self.retainedEntries)])
                     }
                     return entry
                 }
@@ -136,25 +146,44 @@ public final class PostgresRegistryStore: SharedRegistryStore, @unchecked Sendab
         }
     }
 
-    /// The log's oldest and newest numbers (0 when empty).
-    private func logBounds() throws(PostgresError) -> (oldest: ChangePosition, newest: ChangePosition) {
-        var bounds: (ChangePosition, ChangePosition) = (0, 0)
-        try connection.run("SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM changes") { row in
-            bounds = (ChangePosition(row.integer(0)), ChangePosition(row.integer(1)))
+    /// The log's oldest entry number and its newest position (0 and the start when it is empty).
+    private func logBounds() throws(PostgresError) -> (oldest: Int64, newest: ChangePosition) {
+        var bounds: (Int64, ChangePosition) = (0, .start)
+        try connection.run(
+            """
+            SELECT (SELECT coalesce(min(seq), 0) FROM changes), coalesce(newest.seq, 0), coalesce(newest.token, '')
+            FROM (SELECT 1) AS one LEFT JOIN (SELECT seq, token FROM changes ORDER BY seq DESC LIMIT 1) AS newest ON true
+            """
+        ) { row in
+            bounds = (Int64(row.integer(0)), ChangePosition(number: Int64(row.integer(1)), token: row.text(2) ?? ""))
         }
         return bounds
+    }
+
+    /// The token of entry `number`, nil when the log no longer holds it.
+    private func token(of number: Int64) throws(PostgresError) -> String? {
+        var token: String?
+        try connection.run("SELECT token FROM changes WHERE seq = $1", [String(number)]) { row in token = row.text(0) }
+        return token
+    }
+
+    private static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16) }.joined(separator: "-")
     }
 
     /// What a node at `position` lacks: the log's newer entries, or everything when some of them are gone.
     private func feed(after position: ChangePosition) throws(PostgresError) -> ChangeFeed {
         let (oldest, newest) = try logBounds()
-        // A log behind the node lost commits the node has seen (a backup restored, a failover to a replica that
-        // lagged): the database is the truth, so the node starts again from it.
-        if newest < position { return .reload(try load(), position: newest) }
+        // A log behind the node, or holding another entry under the node's last number, lost commits the node has
+        // seen (a backup restored, a failover to a replica that lagged): the database is the truth, so the node
+        // starts again from it.
+        var lostEntries = newest.number < position.number
+        if !lostEntries, position.number > 0, let token = try token(of: position.number) { lostEntries = token != position.token }
+        if lostEntries || oldest > position.number + 1 { return .reload(try load(), position: newest) }
         if newest == position { return .changes([], position: position) }
-        if oldest > position + 1 { return .reload(try load(), position: newest) }
         var changes: [StoreChange] = []
-        try connection.run("SELECT seq, entry FROM changes WHERE seq > $1 ORDER BY seq", [String(position)]) { row throws(PostgresError) in
+        try connection.run("SELECT seq, entry FROM changes WHERE seq > $1 ORDER BY seq", [String(position.number)]) { row throws(PostgresError) in
             do throws(WireShapeError) {
                 changes += try StoreChange.changes(logText: row.text(1) ?? "")
             } catch {

@@ -45,6 +45,7 @@ enum PostgresSchema {
         """
         CREATE TABLE changes (
             seq BIGINT PRIMARY KEY,
+            token TEXT NOT NULL,
             entry TEXT NOT NULL,
             committed_at TIMESTAMPTZ NOT NULL DEFAULT now()
         );

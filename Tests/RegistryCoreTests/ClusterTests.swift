@@ -147,18 +147,19 @@ struct ClusterTests {
         let store = try PostgresRegistryStore(uri: uri)
         let registry = try Registry(store: store)
         for i in 0..<3 { _ = try registry.register(subject: "s\(i)", request(userV1), normalize: false) }
-        guard case .changes(let changes, let position) = try store.changes(after: 0) else {
+        guard case .changes(let changes, let position) = try store.changes(after: .start) else {
             Issue.record("expected the log's entries")
             return
         }
-        #expect(position == 3 && changes.count == 4)  // one schema, three versions, in three entries
+        #expect(position.number == 3 && changes.count == 4)  // one schema, three versions, in three entries
         try cluster.psql("DELETE FROM changes WHERE seq < 3", database: String(uri.split(separator: "/").last!))
-        guard case .reload(let contents, let reloadedAt) = try store.changes(after: 0) else {
+        guard case .reload(let contents, let reloadedAt) = try store.changes(after: .start) else {
             Issue.record("expected a reload")
             return
         }
-        #expect(reloadedAt == 3 && contents.versions.count == 3)
-        guard case .changes(let rest, _) = try store.changes(after: 2) else {
+        #expect(reloadedAt == position && contents.versions.count == 3)
+        // Entry 2 is gone, so its token cannot be checked; entry 3 follows it.
+        guard case .changes(let rest, _) = try store.changes(after: ChangePosition(number: 2, token: "pruned")) else {
             Issue.record("entry 3 is still there")
             return
         }
@@ -179,5 +180,28 @@ struct ClusterTests {
         #expect(registry.subjects(prefix: "", includeDeleted: true, deletedOnly: false) == ["s0"])
         // And goes on from there: the next version is the database's next.
         #expect(try registry.register(subject: "s1", request(userV1), normalize: false).version == 1)
+    }
+
+    @Test("a database that lost entries and wrote others under the same numbers is told apart by their tokens")
+    func replacedEntriesMeanReload() throws {
+        let cluster = try TestPostgres.shared()
+        let uri = try cluster.createDatabase()
+        let store = try PostgresRegistryStore(uri: uri)
+        let writer = try Registry(store: store)
+        for i in 0..<3 { _ = try writer.register(subject: "s\(i)", request(userV1), normalize: false) }
+        let (_, seen) = try store.loadAllWithPosition()
+        #expect(seen.number == 3)
+        // The database goes back to its first entry, then another node writes entries 2 and 3 again.
+        try cluster.psql(
+            "DELETE FROM versions WHERE subject <> 's0'; DELETE FROM changes WHERE seq > 1",
+            database: String(uri.split(separator: "/").last!))
+        let other = try Registry(store: PostgresRegistryStore(uri: uri))
+        for i in 0..<2 { _ = try other.register(subject: "t\(i)", request(userV1), normalize: false) }
+        guard case .reload(let contents, let position) = try store.changes(after: seen) else {
+            Issue.record("expected a reload: entry 3 is not the one the node saw")
+            return
+        }
+        #expect(position.number == 3 && position != seen)
+        #expect(Set(contents.versions.map(\.subject)) == ["s0", "t0", "t1"])
     }
 }
