@@ -156,15 +156,21 @@ public final class Registry: Sendable {
     /// In the default context it is lock-free: it never waits for a writer.
     /// With a shared store, an id not known here is looked for in what other nodes committed since.
     public func schema(id: Int, context: String = QualifiedSubject.defaultContext) throws(RegistryError) -> StoredSchema {
-        func find() -> StoredSchema? {
+        let found = try readingThrough {
             context == QualifiedSubject.defaultContext
                 ? table.schema(id: id) : index.withLock { $0.schemas[ContextId(context: context, id: id)] }
         }
-        if let found = find() { return found }
-        guard shared != nil else { throw .schemaNotFound(String(id)) }
-        try catchUp()
-        guard let found = find() else { throw .schemaNotFound(String(id)) }
+        guard let found else { throw .schemaNotFound(String(id)) }
         return found
+    }
+
+    /// What `find` finds; with a shared store, when it finds nothing, what it finds after catching up with the
+    /// other nodes, so that an id acknowledged by any node answers on every node.
+    private func readingThrough<T>(_ find: () -> T?) throws(RegistryError) -> T? {
+        if let found = find() { return found }
+        guard shared != nil else { return nil }
+        try catchUp()
+        return find()
     }
 
     /// Which context's id `id` a request means, as Confluent's `getSchemaKeyUsingContexts` decides (40403 when none):
@@ -175,8 +181,15 @@ public final class Registry: Sendable {
     ///   subject of that name does, else the default context if anything holds the id there.
     ///
     /// Also the subject version that holds it there: the subject's own, or any when none was named.
+    ///
+    /// With a shared store, an id not found is looked for again after catching up, as `schema(id:context:)` does.
     public func locateSchema(id: Int, subject: String?) throws(RegistryError) -> (key: ContextId, holder: SubjectVersion?) {
-        let found = index.withLock { state -> (ContextId, SubjectVersion?)? in
+        guard let found = try readingThrough({ locate(id: id, subject: subject) }) else { throw .schemaNotFound(String(id)) }
+        return found
+    }
+
+    private func locate(id: Int, subject: String?) -> (key: ContextId, holder: SubjectVersion?)? {
+        index.withLock { state -> (ContextId, SubjectVersion?)? in
             /// The newest version of `subject` (or of any subject) holding the schema, soft-deleted ones included.
             func holder(_ subject: String?, _ key: ContextId) -> SubjectVersion? {
                 (state.holders[key] ?? []).filter { subject == nil || $0.subject == subject }
@@ -197,8 +210,6 @@ public final class Registry: Sendable {
             }
             return holder(nil, named).map { (named, $0) }
         }
-        guard let found else { throw .schemaNotFound(String(id)) }
-        return found
     }
 
     /// Every context that holds a subject or a schema, sorted; the default context always.
@@ -239,8 +250,10 @@ public final class Registry: Sendable {
     }
 
     /// The subject versions that hold a schema, by subject then version (40403 when unknown).
+    /// With a shared store, an id not known here is looked for in what other nodes committed since.
     public func subjectVersions(forSchema key: ContextId, includeDeleted: Bool) throws(RegistryError) -> [SubjectVersion] {
-        try index.withLock { state throws(RegistryError) in
+        _ = try readingThrough { index.withLock { $0.schemas[key] } }
+        return try index.withLock { state throws(RegistryError) in
             guard state.schemas[key] != nil else { throw .schemaNotFound(String(key.id)) }
             return (state.holders[key] ?? [])
                 .filter { includeDeleted || state.entry($0.subject, $0.version)?.deleted == false }

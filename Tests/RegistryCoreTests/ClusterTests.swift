@@ -29,17 +29,22 @@ struct ClusterTests {
 
     @Test("an id given by one node is found on another at once, and registrations and checks see the other node's versions")
     func writesOfOneNodeAreCurrentOnTheOthers() throws {
-        let nodes = try nodes(2)
+        let uri = try TestPostgres.shared().createDatabase()
+        let nodes = try (0..<2).map { _ in try Registry(store: PostgresRegistryStore(uri: uri)) }
         let (a, b) = (nodes[0], nodes[1])
         let first = try a.register(subject: "users", request(userV1), normalize: false)
         // Read through: B has not been told yet, or has; either way the id answers.
         #expect(try b.schema(id: first.schema.id).schema == first.schema.schema)
-        expectError(40403) { try b.schema(id: first.schema.id + 1) }
+        let third = try Registry(store: PostgresRegistryStore(uri: uri))
+        let next = try a.register(subject: "others", request(userV2), normalize: false)
+        #expect(try third.locateSchema(id: next.schema.id, subject: "others").holder == SubjectVersion(subject: "others", version: 1))
+        #expect(try nodes[1].subjectVersions(forSchema: ContextId(id: next.schema.id), includeDeleted: false) == [SubjectVersion(subject: "others", version: 1)])
+        expectError(40403) { try b.schema(id: next.schema.id + 1) }
         // B's compatibility check and registration see A's version 1 (BACKWARD by default).
         #expect(try b.checkCompatibility(subject: "users", version: nil, request(userBreaking), normalize: false, verbose: false).isCompatible == false)
         expectError(40901) { try b.register(subject: "users", request(userBreaking), normalize: false) }
         let second = try b.register(subject: "users", request(userV2), normalize: false)
-        #expect(second.version == 2 && second.schema.id == first.schema.id + 1)
+        #expect(second.version == 2 && second.schema.id == next.schema.id)
         // The same schema on A is the version B registered.
         let again = try a.register(subject: "users", request(userV2), normalize: false)
         #expect(again.version == 2 && again.schema.id == second.schema.id)
