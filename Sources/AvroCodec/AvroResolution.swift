@@ -175,8 +175,9 @@ public final class AvroResolution: Sendable {
                 return .writerUnion(children)
             }
             if case .union(let branches) = r.kind {
-                let chosen = branches.first { Self.sameType(w, reader[$0]) } ?? branches.first { matches(w, reader[$0]) }
-                guard let chosen else { return .fail("\(w.type.typeName) matches no branch of the reader's union") }
+                guard let chosen = readerBranch(for: pair.writer, among: branches) else {
+                    return .fail("\(w.type.typeName) matches no branch of the reader's union")
+                }
                 let child = Pair(writer: pair.writer, reader: chosen)
                 plan(child)
                 return .intoReaderBranch(child)
@@ -215,6 +216,47 @@ public final class AvroResolution: Sendable {
                 return .record(name: r.name, sources)
             default:
                 return .scalar
+            }
+        }
+
+        /// The reader union's branch for a writer type, in Avro Java's order (`Resolver.ReaderUnion`): the same
+        /// unnamed type, or a named type of the same full name; else a record whose fields resolve, preferring one
+        /// of the same short name (two namespaces may each hold one); else a named type by short name or alias;
+        /// else a promotion.
+        private mutating func readerBranch(for writerNode: Int, among branches: [Int]) -> Int? {
+            let w = writer[writerNode]
+            if let exact = branches.first(where: { Self.sameKind(w, reader[$0]) && (w.name == nil || w.name == reader[$0].name) }) {
+                return exact
+            }
+            if case .record = w.kind {
+                var structureMatch: Int?
+                for branch in branches where Self.sameKind(w, reader[branch]) && resolvesWithoutFailure(Pair(writer: writerNode, reader: branch)) {
+                    let sameShortName = AvroName(fullName: w.name ?? "").name == AvroName(fullName: reader[branch].name ?? "").name
+                    if structureMatch == nil || sameShortName { structureMatch = branch }
+                }
+                if let structureMatch { return structureMatch }
+            }
+            return branches.first { Self.sameType(w, reader[$0]) } ?? branches.first { matches(w, reader[$0]) }
+        }
+
+        /// Whether a record pair's plan and its fields' plans all succeed, as Java's `hasMatchError` looks one level down.
+        private mutating func resolvesWithoutFailure(_ pair: Pair) -> Bool {
+            plan(pair)
+            guard case .record(_, let sources) = steps[pair] else { return false }
+            return sources.allSatisfy { source in
+                guard case .writerField(_, _, let child) = source, case .fail = steps[child] else { return true }
+                return false
+            }
+        }
+
+        private static func sameKind(_ w: SchemaGraph.Node, _ r: SchemaGraph.Node) -> Bool {
+            switch (w.kind, r.kind) {
+            case (.null, .null), (.boolean, .boolean), (.int, .int), (.long, .long), (.float, .float), (.double, .double),
+                (.bytes, .bytes), (.string, .string), (.array, .array), (.map, .map), (.record, .record), (.enumeration, .enumeration),
+                (.fixed, .fixed):
+                return true
+            default:
+                return false
             }
         }
 

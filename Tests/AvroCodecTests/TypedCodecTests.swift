@@ -250,6 +250,35 @@ import Testing
         #expect(try agree(NoteOnly.self, writer: newer, reader: older, value) == NoteOnly(id: 5, note: "n"))
     }
 
+    /// A union of two records with one short name in two namespaces: each branch is read as the branch of the same
+    /// full name, by both paths, whether the schemas are the same (the identity plan) or the reader has evolved.
+    @Test func unionBranchesWithOneShortNameMatchByFullName() throws {
+        struct Holder: Codable, Equatable {
+            var v: Branch
+            struct Branch: Codable, Equatable {
+                var x: Int32
+                var y: String?
+            }
+        }
+        func schema(extraField: String = "") -> String {
+            """
+            {"type":"record","name":"Holder","fields":[{"name":"v","type":[
+            {"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]},
+            {"type":"record","name":"R","namespace":"b","fields":[{"name":"x","type":"int"},{"name":"y","type":"string"}\(extraField)]}]}]}
+            """
+        }
+        let evolved = schema(extraField: #",{"name":"z","type":"long","default":0}"#)
+        let inA: AvroValue = .record(AvroRecord(["v": .record(AvroRecord(name: "a.R", fields: [.init("x", 1)]))]))
+        let inB: AvroValue = .record(AvroRecord(["v": .record(AvroRecord(name: "b.R", fields: [.init("x", 2), .init("y", "in b")]))]))
+        for reader in [schema(), evolved] {
+            #expect(try agree(Holder.self, writer: schema(), reader: reader, inA) == Holder(v: .init(x: 1, y: nil)))
+            #expect(try agree(Holder.self, writer: schema(), reader: reader, inB) == Holder(v: .init(x: 2, y: "in b")))
+        }
+        // The codec's own typed decoder, with no resolution given, reads through its identity plan.
+        let codec = try CodecFixtures.codec(schema())
+        #expect(try codec.decode(Holder.self, from: codec.encode(inB)) == Holder(v: .init(x: 2, y: "in b")))
+    }
+
     @Test func promotionsAndStringBytesAgree() throws {
         struct Wrapped<T: Codable & Equatable>: Codable, Equatable { var v: T }
         func record(_ type: String) -> String { #"{"type":"record","name":"W","fields":[{"name":"v","type":\#(type)}]}"# }
