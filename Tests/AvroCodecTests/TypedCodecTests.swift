@@ -279,6 +279,24 @@ import Testing
         #expect(try codec.decode(Holder.self, from: codec.encode(inB)) == Holder(v: .init(x: 2, y: "in b")))
     }
 
+    /// With no branch of the writer's full name, a record goes (as in Avro Java) to a record branch whose fields
+    /// resolve, not to the first branch of the same short name, which here lacks a field the writer has not.
+    @Test func unionRecordBranchWithoutFullNameMatchResolvesByStructure() throws {
+        struct Holder: Codable, Equatable { var v: Branch }
+        struct Branch: Codable, Equatable { var x: Int32 }
+        let writer = """
+            {"type":"record","name":"Holder","fields":[{"name":"v","type":
+            {"type":"record","name":"R","namespace":"w","fields":[{"name":"x","type":"int"}]}}]}
+            """
+        let reader = """
+            {"type":"record","name":"Holder","fields":[{"name":"v","type":[
+            {"type":"record","name":"R","namespace":"first","fields":[{"name":"y","type":"string"}]},
+            {"type":"record","name":"R","namespace":"second","fields":[{"name":"x","type":"int"}]}]}]}
+            """
+        let written: AvroValue = .record(AvroRecord(["v": .record(AvroRecord(name: "w.R", fields: [.init("x", 3)]))]))
+        #expect(try agree(Holder.self, writer: writer, reader: reader, written) == Holder(v: .init(x: 3)))
+    }
+
     @Test func promotionsAndStringBytesAgree() throws {
         struct Wrapped<T: Codable & Equatable>: Codable, Equatable { var v: T }
         func record(_ type: String) -> String { #"{"type":"record","name":"W","fields":[{"name":"v","type":\#(type)}]}"# }
