@@ -170,7 +170,11 @@ public final class AvroResolution: Sendable {
         private mutating func makeStep(_ pair: Pair) -> Step {
             let w = writer[pair.writer], r = reader[pair.reader]
             if case .union(let branches) = w.kind {
-                let children = branches.map { Pair(writer: $0, reader: pair.reader) }
+                // Unions of the same shape map branch to branch, as in Avro Java (`Resolver.WriterUnion`): two records
+                // of one short name then keep their positions even when their namespaces changed.
+                var seen: [Pair: Bool] = [:]
+                let readerBranches: [Int]? = if case .union(let same) = r.kind, Self.equivalent(pair, writer, reader, &seen) { same } else { nil }
+                let children = branches.enumerated().map { Pair(writer: $1, reader: readerBranches?[$0] ?? pair.reader) }
                 children.forEach { plan($0) }
                 return .writerUnion(children)
             }
@@ -239,6 +243,30 @@ public final class AvroResolution: Sendable {
             return branches.first { Self.sameType(w, reader[$0]) } ?? branches.first { matches(w, reader[$0]) }
         }
 
+        /// Avro Java's `unionEquiv`: the same structure, named types by short name, records field by field in order.
+        private static func equivalent(_ pair: Pair, _ writer: SchemaGraph, _ reader: SchemaGraph, _ seen: inout [Pair: Bool]) -> Bool {
+            let w = writer[pair.writer], r = reader[pair.reader]
+            guard sameKind(w, r) else { return false }
+            if let writerName = w.name, AvroName(fullName: writerName).name != AvroName(fullName: r.name ?? "").name { return false }
+            switch (w.kind, r.kind) {
+            case (.array(let wi), .array(let ri)): return equivalent(Pair(writer: wi, reader: ri), writer, reader, &seen)
+            case (.map(let wv), .map(let rv)): return equivalent(Pair(writer: wv, reader: rv), writer, reader, &seen)
+            case (.fixed(let ws), .fixed(let rs)): return ws == rs
+            case (.enumeration(let ws, _), .enumeration(let rs, _)): return ws == rs
+            case (.union(let wb), .union(let rb)):
+                return wb.count == rb.count && zip(wb, rb).allSatisfy { equivalent(Pair(writer: $0, reader: $1), writer, reader, &seen) }
+            case (.record(let wf, _), .record(let rf, _)):
+                if let known = seen[pair] { return known }
+                seen[pair] = true  // optimistic while the fields are compared, for recursive records
+                let same = wf.count == rf.count
+                    && zip(wf, rf).allSatisfy { $0.name == $1.name && equivalent(Pair(writer: $0.node, reader: $1.node), writer, reader, &seen) }
+                seen[pair] = same
+                return same
+            default:
+                return true
+            }
+        }
+
         /// Whether a record pair's plan and its fields' plans all succeed, as Java's `hasMatchError` looks one level down.
         private mutating func resolvesWithoutFailure(_ pair: Pair) -> Bool {
             plan(pair)
@@ -253,7 +281,7 @@ public final class AvroResolution: Sendable {
             switch (w.kind, r.kind) {
             case (.null, .null), (.boolean, .boolean), (.int, .int), (.long, .long), (.float, .float), (.double, .double),
                 (.bytes, .bytes), (.string, .string), (.array, .array), (.map, .map), (.record, .record), (.enumeration, .enumeration),
-                (.fixed, .fixed):
+                (.fixed, .fixed), (.union, .union):
                 return true
             default:
                 return false

@@ -297,6 +297,31 @@ import Testing
         #expect(try agree(Holder.self, writer: writer, reader: reader, written) == Holder(v: .init(x: 3)))
     }
 
+    /// Writer and reader unions of the same shape map branch to branch (Avro Java's `unionEquiv`), so two records
+    /// of one short name keep their positions when both namespaces change.
+    @Test func equivalentUnionsMapBranchToBranch() throws {
+        struct Holder: Codable, Equatable { var v: Branch }
+        struct Branch: Codable, Equatable { var x: Int32 }
+        func schema(_ first: String, _ second: String) -> String {
+            """
+            {"type":"record","name":"Holder","fields":[{"name":"v","type":[
+            {"type":"record","name":"R","namespace":"\(first)","fields":[{"name":"x","type":"int"}]},
+            {"type":"record","name":"R","namespace":"\(second)","fields":[{"name":"x","type":"int"}]}]}]}
+            """
+        }
+        let writer = schema("a", "b"), reader = schema("c", "d")
+        let resolution = try AvroResolution(writer: CodecFixtures.schema(writer), reader: CodecFixtures.schema(reader))
+        for (written, read) in [("a.R", "c.R"), ("b.R", "d.R")] {
+            let value: AvroValue = .record(AvroRecord(["v": .record(AvroRecord(name: written, fields: [.init("x", 4)]))]))
+            #expect(try agree(Holder.self, writer: writer, reader: reader, value) == Holder(v: .init(x: 4)))
+            guard case .record(let holder) = try resolution.project(value), case .record(let branch) = holder.fields[0].value else {
+                Issue.record("not a record")
+                continue
+            }
+            #expect(branch.name == read)
+        }
+    }
+
     @Test func promotionsAndStringBytesAgree() throws {
         struct Wrapped<T: Codable & Equatable>: Codable, Equatable { var v: T }
         func record(_ type: String) -> String { #"{"type":"record","name":"W","fields":[{"name":"v","type":\#(type)}]}"# }
