@@ -288,17 +288,9 @@ public final class AvroResolution: Sendable {
             }
         }
 
-        /// Same kind and, for named types, same name: the branch a reader union picks first.
+        /// Same kind and, for named types, same short name or a reader alias.
         private static func sameType(_ w: SchemaGraph.Node, _ r: SchemaGraph.Node) -> Bool {
-            switch (w.kind, r.kind) {
-            case (.null, .null), (.boolean, .boolean), (.int, .int), (.long, .long), (.float, .float), (.double, .double),
-                (.bytes, .bytes), (.string, .string), (.array, .array), (.map, .map):
-                return true
-            case (.record, .record), (.enumeration, .enumeration), (.fixed, .fixed):
-                return namesMatch(w, r)
-            default:
-                return false
-            }
+            sameKind(w, r) && (w.name == nil || namesMatch(w, r))
         }
 
         private func matches(_ w: SchemaGraph.Node, _ r: SchemaGraph.Node) -> Bool {
