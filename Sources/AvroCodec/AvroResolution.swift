@@ -170,13 +170,18 @@ public final class AvroResolution: Sendable {
         private mutating func makeStep(_ pair: Pair) -> Step {
             let w = writer[pair.writer], r = reader[pair.reader]
             if case .union(let branches) = w.kind {
-                let children = branches.map { Pair(writer: $0, reader: pair.reader) }
+                // Unions of the same shape map branch to branch, as in Avro Java (`Resolver.WriterUnion`): two records
+                // of one short name then keep their positions even when their namespaces changed.
+                var seen: [Pair: Bool] = [:]
+                let readerBranches: [Int]? = if case .union(let same) = r.kind, Self.equivalent(pair, writer, reader, &seen) { same } else { nil }
+                let children = branches.enumerated().map { Pair(writer: $1, reader: readerBranches?[$0] ?? pair.reader) }
                 children.forEach { plan($0) }
                 return .writerUnion(children)
             }
             if case .union(let branches) = r.kind {
-                let chosen = branches.first { Self.sameType(w, reader[$0]) } ?? branches.first { matches(w, reader[$0]) }
-                guard let chosen else { return .fail("\(w.type.typeName) matches no branch of the reader's union") }
+                guard let chosen = readerBranch(for: pair.writer, among: branches) else {
+                    return .fail("\(w.type.typeName) matches no branch of the reader's union")
+                }
                 let child = Pair(writer: pair.writer, reader: chosen)
                 plan(child)
                 return .intoReaderBranch(child)
@@ -218,17 +223,74 @@ public final class AvroResolution: Sendable {
             }
         }
 
-        /// Same kind and, for named types, same name: the branch a reader union picks first.
-        private static func sameType(_ w: SchemaGraph.Node, _ r: SchemaGraph.Node) -> Bool {
+        /// The reader union's branch for a writer type, in Avro Java's order (`Resolver.ReaderUnion`): the same
+        /// unnamed type, or a named type of the same full name; else a record whose fields resolve, preferring one
+        /// of the same short name (two namespaces may each hold one); else a named type by short name or alias;
+        /// else a promotion.
+        private mutating func readerBranch(for writerNode: Int, among branches: [Int]) -> Int? {
+            let w = writer[writerNode]
+            if let exact = branches.first(where: { Self.sameKind(w, reader[$0]) && (w.name == nil || w.name == reader[$0].name) }) {
+                return exact
+            }
+            if case .record = w.kind {
+                var structureMatch: Int?
+                for branch in branches where Self.sameKind(w, reader[branch]) && resolvesWithoutFailure(Pair(writer: writerNode, reader: branch)) {
+                    let sameShortName = AvroName(fullName: w.name ?? "").name == AvroName(fullName: reader[branch].name ?? "").name
+                    if structureMatch == nil || sameShortName { structureMatch = branch }
+                }
+                if let structureMatch { return structureMatch }
+            }
+            return branches.first { Self.sameType(w, reader[$0]) } ?? branches.first { matches(w, reader[$0]) }
+        }
+
+        /// Avro Java's `unionEquiv`: the same structure, named types by short name, records field by field in order.
+        private static func equivalent(_ pair: Pair, _ writer: SchemaGraph, _ reader: SchemaGraph, _ seen: inout [Pair: Bool]) -> Bool {
+            let w = writer[pair.writer], r = reader[pair.reader]
+            guard sameKind(w, r) else { return false }
+            if let writerName = w.name, AvroName(fullName: writerName).name != AvroName(fullName: r.name ?? "").name { return false }
+            switch (w.kind, r.kind) {
+            case (.array(let wi), .array(let ri)): return equivalent(Pair(writer: wi, reader: ri), writer, reader, &seen)
+            case (.map(let wv), .map(let rv)): return equivalent(Pair(writer: wv, reader: rv), writer, reader, &seen)
+            case (.fixed(let ws), .fixed(let rs)): return ws == rs
+            case (.enumeration(let ws, _), .enumeration(let rs, _)): return ws == rs
+            case (.union(let wb), .union(let rb)):
+                return wb.count == rb.count && zip(wb, rb).allSatisfy { equivalent(Pair(writer: $0, reader: $1), writer, reader, &seen) }
+            case (.record(let wf, _), .record(let rf, _)):
+                if let known = seen[pair] { return known }
+                seen[pair] = true  // optimistic while the fields are compared, for recursive records
+                let same = wf.count == rf.count
+                    && zip(wf, rf).allSatisfy { $0.name == $1.name && equivalent(Pair(writer: $0.node, reader: $1.node), writer, reader, &seen) }
+                seen[pair] = same
+                return same
+            default:
+                return true
+            }
+        }
+
+        /// Whether a record pair's plan and its fields' plans all succeed, as Java's `hasMatchError` looks one level down.
+        private mutating func resolvesWithoutFailure(_ pair: Pair) -> Bool {
+            plan(pair)
+            guard case .record(_, let sources) = steps[pair] else { return false }
+            return sources.allSatisfy { source in
+                guard case .writerField(_, _, let child) = source, case .fail = steps[child] else { return true }
+                return false
+            }
+        }
+
+        private static func sameKind(_ w: SchemaGraph.Node, _ r: SchemaGraph.Node) -> Bool {
             switch (w.kind, r.kind) {
             case (.null, .null), (.boolean, .boolean), (.int, .int), (.long, .long), (.float, .float), (.double, .double),
-                (.bytes, .bytes), (.string, .string), (.array, .array), (.map, .map):
+                (.bytes, .bytes), (.string, .string), (.array, .array), (.map, .map), (.record, .record), (.enumeration, .enumeration),
+                (.fixed, .fixed), (.union, .union):
                 return true
-            case (.record, .record), (.enumeration, .enumeration), (.fixed, .fixed):
-                return namesMatch(w, r)
             default:
                 return false
             }
+        }
+
+        /// Same kind and, for named types, same short name or a reader alias.
+        private static func sameType(_ w: SchemaGraph.Node, _ r: SchemaGraph.Node) -> Bool {
+            sameKind(w, r) && (w.name == nil || namesMatch(w, r))
         }
 
         private func matches(_ w: SchemaGraph.Node, _ r: SchemaGraph.Node) -> Bool {

@@ -250,6 +250,78 @@ import Testing
         #expect(try agree(NoteOnly.self, writer: newer, reader: older, value) == NoteOnly(id: 5, note: "n"))
     }
 
+    /// A union of two records with one short name in two namespaces: each branch is read as the branch of the same
+    /// full name, by both paths, whether the schemas are the same (the identity plan) or the reader has evolved.
+    @Test func unionBranchesWithOneShortNameMatchByFullName() throws {
+        struct Holder: Codable, Equatable {
+            var v: Branch
+            struct Branch: Codable, Equatable {
+                var x: Int32
+                var y: String?
+            }
+        }
+        func schema(extraField: String = "") -> String {
+            """
+            {"type":"record","name":"Holder","fields":[{"name":"v","type":[
+            {"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]},
+            {"type":"record","name":"R","namespace":"b","fields":[{"name":"x","type":"int"},{"name":"y","type":"string"}\(extraField)]}]}]}
+            """
+        }
+        let evolved = schema(extraField: #",{"name":"z","type":"long","default":0}"#)
+        let inA: AvroValue = .record(AvroRecord(["v": .record(AvroRecord(name: "a.R", fields: [.init("x", 1)]))]))
+        let inB: AvroValue = .record(AvroRecord(["v": .record(AvroRecord(name: "b.R", fields: [.init("x", 2), .init("y", "in b")]))]))
+        for reader in [schema(), evolved] {
+            #expect(try agree(Holder.self, writer: schema(), reader: reader, inA) == Holder(v: .init(x: 1, y: nil)))
+            #expect(try agree(Holder.self, writer: schema(), reader: reader, inB) == Holder(v: .init(x: 2, y: "in b")))
+        }
+        // The codec's own typed decoder, with no resolution given, reads through its identity plan.
+        let codec = try CodecFixtures.codec(schema())
+        #expect(try codec.decode(Holder.self, from: codec.encode(inB)) == Holder(v: .init(x: 2, y: "in b")))
+    }
+
+    /// With no branch of the writer's full name, a record goes (as in Avro Java) to a record branch whose fields
+    /// resolve, not to the first branch of the same short name, which here lacks a field the writer has not.
+    @Test func unionRecordBranchWithoutFullNameMatchResolvesByStructure() throws {
+        struct Holder: Codable, Equatable { var v: Branch }
+        struct Branch: Codable, Equatable { var x: Int32 }
+        let writer = """
+            {"type":"record","name":"Holder","fields":[{"name":"v","type":
+            {"type":"record","name":"R","namespace":"w","fields":[{"name":"x","type":"int"}]}}]}
+            """
+        let reader = """
+            {"type":"record","name":"Holder","fields":[{"name":"v","type":[
+            {"type":"record","name":"R","namespace":"first","fields":[{"name":"y","type":"string"}]},
+            {"type":"record","name":"R","namespace":"second","fields":[{"name":"x","type":"int"}]}]}]}
+            """
+        let written: AvroValue = .record(AvroRecord(["v": .record(AvroRecord(name: "w.R", fields: [.init("x", 3)]))]))
+        #expect(try agree(Holder.self, writer: writer, reader: reader, written) == Holder(v: .init(x: 3)))
+    }
+
+    /// Writer and reader unions of the same shape map branch to branch (Avro Java's `unionEquiv`), so two records
+    /// of one short name keep their positions when both namespaces change.
+    @Test func equivalentUnionsMapBranchToBranch() throws {
+        struct Holder: Codable, Equatable { var v: Branch }
+        struct Branch: Codable, Equatable { var x: Int32 }
+        func schema(_ first: String, _ second: String) -> String {
+            """
+            {"type":"record","name":"Holder","fields":[{"name":"v","type":[
+            {"type":"record","name":"R","namespace":"\(first)","fields":[{"name":"x","type":"int"}]},
+            {"type":"record","name":"R","namespace":"\(second)","fields":[{"name":"x","type":"int"}]}]}]}
+            """
+        }
+        let writer = schema("a", "b"), reader = schema("c", "d")
+        let resolution = try AvroResolution(writer: CodecFixtures.schema(writer), reader: CodecFixtures.schema(reader))
+        for (written, read) in [("a.R", "c.R"), ("b.R", "d.R")] {
+            let value: AvroValue = .record(AvroRecord(["v": .record(AvroRecord(name: written, fields: [.init("x", 4)]))]))
+            #expect(try agree(Holder.self, writer: writer, reader: reader, value) == Holder(v: .init(x: 4)))
+            guard case .record(let holder) = try resolution.project(value), case .record(let branch) = holder.fields[0].value else {
+                Issue.record("not a record")
+                continue
+            }
+            #expect(branch.name == read)
+        }
+    }
+
     @Test func promotionsAndStringBytesAgree() throws {
         struct Wrapped<T: Codable & Equatable>: Codable, Equatable { var v: T }
         func record(_ type: String) -> String { #"{"type":"record","name":"W","fields":[{"name":"v","type":\#(type)}]}"# }
