@@ -67,28 +67,6 @@ stop_nodes() {
 requests_per_second() { awk '/^Requests\/sec:/ { print $2 }' "$1"; }
 non_2xx() { awk '/Non-2xx or 3xx responses:/ { print $5 }' "$1"; }
 
-# Every request adds an optional field with a fresh name to the thread's own subject, so each one is a new
-# schema, backward compatible with the latest version.
-cat >"$work/register.lua" <<'LUA'
-local created = 0
-function setup(thread)
-    created = created + 1
-    thread:set("tid", created)
-end
-function init(args)
-    counter = 0
-    prefix = args[1] or "n"
-end
-function request()
-    counter = counter + 1
-    local field = "f_" .. prefix .. tid .. "_" .. counter
-    local body = '{"schema":"{\\"type\\":\\"record\\",\\"name\\":\\"Event\\",\\"fields\\":[{\\"name\\":\\"id\\",\\"type\\":\\"long\\"},'
-        .. '{\\"name\\":\\"' .. field .. '\\",\\"type\\":[\\"null\\",\\"string\\"],\\"default\\":null}]}"}'
-    return wrk.format("POST", "/subjects/bench-" .. prefix .. tid .. "-value/versions",
-        { ["Content-Type"] = "application/vnd.schemaregistry.v1+json" }, body)
-end
-LUA
-
 echo "bench-cluster: ${duration}s per run, $(nproc) CPUs shared by the nodes, PostgreSQL, wrk and pgbench" >&2
 
 # --- reference: PostgreSQL's single-row commit rate ---------------------------------------------
@@ -98,10 +76,10 @@ echo "INSERT INTO commits (body) VALUES (repeat('x', 300));" >"$work/commit.sql"
     >"$work/pgbench.txt" 2>&1
 pg_commits=$(awk '/^tps = / { print $3 }' "$work/pgbench.txt")
 
-# --- registrations: one node, then three ----------------------------------------------------------
+# --- registrations (scripts/lib/register.lua, a subject per wrk thread): one node, then three ----------------
 start_node "$(new_database one_node)"
 url=$node_url
-wrk -t2 -c18 -d"${duration}s" -s "$work/register.lua" "$url" -- a >"$work/one.txt"
+wrk -t2 -c18 -d"${duration}s" -s scripts/lib/register.lua "$url" -- "bench-a%t-value" a >"$work/one.txt"
 one_node=$(requests_per_second "$work/one.txt")
 one_failed=$(non_2xx "$work/one.txt")
 stop_nodes
@@ -114,7 +92,7 @@ for n in 0 1 2; do
 done
 load=()
 for n in 0 1 2; do
-    wrk -t1 -c6 -d"${duration}s" -s "$work/register.lua" "${urls[$n]}" -- "n$n" >"$work/three-$n.txt" &
+    wrk -t1 -c6 -d"${duration}s" -s scripts/lib/register.lua "${urls[$n]}" -- "bench-n$n%t-value" "n$n" >"$work/three-$n.txt" &
     load+=($!)
 done
 wait "${load[@]}"

@@ -118,27 +118,8 @@ LUA
 run_wrk "$work/ours-paced.txt" 32 "$url$read_by_id" -s "$work/paced.lua"
 run_wrk "$work/nginx-paced.txt" 32 "http://127.0.0.1:$nginx_port$read_by_id" -s "$work/paced.lua"
 
-# Registrations: every request adds an optional field with a fresh name, so each one is a new schema,
-# backward compatible with the latest version.
-cat >"$work/register.lua" <<'LUA'
-local created = 0
-function setup(thread)
-    created = created + 1
-    thread:set("tid", created)
-end
-function init(args)
-    counter = 0
-end
-function request()
-    counter = counter + 1
-    local field = "f_" .. tid .. "_" .. counter
-    local body = '{"schema":"{\\"type\\":\\"record\\",\\"name\\":\\"Event\\",\\"fields\\":[{\\"name\\":\\"id\\",\\"type\\":\\"long\\"},'
-        .. '{\\"name\\":\\"' .. field .. '\\",\\"type\\":[\\"null\\",\\"string\\"],\\"default\\":null}]}"}'
-    return wrk.format("POST", "/subjects/bench-writes-value/versions",
-        { ["Content-Type"] = "application/vnd.schemaregistry.v1+json" }, body)
-end
-LUA
-run_wrk "$work/ours-register.txt" 16 "$url" -s "$work/register.lua"
+# Registrations of new, backward-compatible schemas into one subject (scripts/lib/register.lua).
+run_wrk "$work/ours-register.txt" 16 "$url" -s scripts/lib/register.lua
 
 python3 - "$work/commit-rate.db" "$duration" >"$work/sqlite.txt" <<'PY'
 import os, sqlite3, sys, time

@@ -43,9 +43,9 @@ public final class Registry: Sendable {
             contents = try store.loadAll()
         }
         let loaded = RegistryIndex(contents: contents)
-        for schema in loaded.schemas.values where schema.context == QualifiedSubject.defaultContext { table.publish(schema) }
         index = Mutex(loaded)
         working = Mutex(loaded)
+        publishIds(of: loaded)
         if let shared { Self.follow(shared, for: self) }
     }
 
@@ -73,6 +73,11 @@ public final class Registry: Sendable {
         }
     }
 
+    /// Makes the default context's schemas of `state` readable by id without a lock.
+    private func publishIds(of state: RegistryIndex) {
+        for schema in state.schemas.values where schema.context == QualifiedSubject.defaultContext { table.publish(schema) }
+    }
+
     /// Applies another node's commits (or, when the log no longer holds them, its whole state) to both indexes.
     /// Called by the leader of `writes` only.
     private func absorb(_ feed: ChangeFeed) {
@@ -88,7 +93,7 @@ public final class Registry: Sendable {
                 return state
             }
             working.withLock { $0 = loaded }
-            for schema in loaded.schemas.values where schema.context == QualifiedSubject.defaultContext { table.publish(schema) }
+            publishIds(of: loaded)
             for key in previous.schemas.keys where key.context == QualifiedSubject.defaultContext && loaded.schemas[key] == nil {
                 table.retire(id: key.id)
             }
@@ -252,14 +257,17 @@ public final class Registry: Sendable {
     /// The subject versions that hold a schema, by subject then version (40403 when unknown).
     /// With a shared store, an id not known here is looked for in what other nodes committed since.
     public func subjectVersions(forSchema key: ContextId, includeDeleted: Bool) throws(RegistryError) -> [SubjectVersion] {
-        _ = try readingThrough { index.withLock { $0.schemas[key] } }
-        return try index.withLock { state throws(RegistryError) in
-            guard state.schemas[key] != nil else { throw .schemaNotFound(String(key.id)) }
-            return (state.holders[key] ?? [])
-                .filter { includeDeleted || state.entry($0.subject, $0.version)?.deleted == false }
-                .sorted { ($0.subject, $0.version) < ($1.subject, $1.version) }
-                .map { SubjectVersion(subject: $0.subject, version: $0.version) }
+        let found = try readingThrough {
+            index.withLock { state -> [SubjectVersion]? in
+                guard state.schemas[key] != nil else { return nil }
+                return (state.holders[key] ?? [])
+                    .filter { includeDeleted || state.entry($0.subject, $0.version)?.deleted == false }
+                    .sorted { ($0.subject, $0.version) < ($1.subject, $1.version) }
+                    .map { SubjectVersion(subject: $0.subject, version: $0.version) }
+            }
         }
+        guard let found else { throw .schemaNotFound(String(key.id)) }
+        return found
     }
 
     /// Versions of subjects starting with `subjectPrefix`, by subject then version, paged by `offset` and `limit` (-1: all).
